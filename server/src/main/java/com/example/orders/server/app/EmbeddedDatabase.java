@@ -1,0 +1,51 @@
+package com.example.orders.server.app;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/** A PostgreSQL server run by the service itself, for use without any setup. */
+final class EmbeddedDatabase implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EmbeddedDatabase.class.getName());
+
+    private final EmbeddedPostgres postgres;
+    private final DatabaseSettings settings;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+        this.settings = new DatabaseSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
+    }
+
+    /** Starts PostgreSQL on a free loopback port, keeping (or creating) its data in {@code dataDir}. */
+    static EmbeddedDatabase start(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath();
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    .start();
+            EmbeddedDatabase database = new EmbeddedDatabase(postgres);
+            LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL at {0}, data in {1}",
+                    database.settings.safeUrl(), dir);
+            return database;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
+        }
+    }
+
+    DatabaseSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not stop the embedded PostgreSQL cleanly", e);
+        }
+    }
+}

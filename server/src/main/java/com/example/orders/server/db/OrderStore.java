@@ -1,0 +1,161 @@
+package com.example.orders.server.db;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.example.orders.server.error.FailedPreconditionException;
+import com.example.orders.server.error.NotFoundException;
+import com.example.orders.v1.Order;
+import com.example.orders.v1.OrderLineRequest;
+import com.example.orders.v1.OrderStatus;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
+
+/**
+ * Orders: placing them, moving them through their states, and reading them with their lines.
+ * Each public method is one unit of work; writes run in one transaction from start to end.
+ */
+public final class OrderStore {
+
+    private final DbClient db;
+
+    public OrderStore(DbClient db) {
+        this.db = db;
+    }
+
+    /**
+     * Places an order, or returns the order already placed with this request id. Lines must name
+     * distinct products. Four statements whatever the number of lines.
+     */
+    public Order create(long customerId, String requestId, List<OrderLineRequest> lines) {
+        return Transactions.inTransaction(db, tx -> {
+            List<DbRow> inserted = Sql.INSERT_ORDER.rows(tx, Map.of("customer_id", customerId, "request_id", requestId));
+            if (inserted.isEmpty()) {
+                return existingOrder(tx, customerId, requestId);
+            }
+            long orderId = inserted.getFirst().column("id").get(Long.class);
+
+            long[] productIds = lines.stream().mapToLong(OrderLineRequest::getProductId).toArray();
+            int[] quantities = lines.stream().mapToInt(OrderLineRequest::getQuantity).toArray();
+            long total = checkStockAndPrice(lockProducts(tx, productIds), lines);
+
+            Sql.FILL_ORDER.update(tx, Map.of(
+                    "order_id", orderId,
+                    "product_ids", productIds,
+                    "quantities", quantities,
+                    "total_cents", total));
+            return readOrder(tx, orderId);
+        });
+    }
+
+    public Order get(long orderId) {
+        return readOrder(db.execute(), orderId);
+    }
+
+    /** The orders that exist among {@code orderIds}, in the order of the ids given. */
+    public List<Order> getAll(List<Long> orderIds) {
+        long[] ids = orderIds.stream().mapToLong(Long::longValue).toArray();
+        Map<Long, Order> byId = OrderRows.toOrders(Sql.GET_ORDERS.rows(db.execute(), Map.of("order_ids", ids)))
+                .stream()
+                .collect(Collectors.toMap(Order::getId, order -> order));
+        return orderIds.stream().filter(byId::containsKey).map(byId::get).toList();
+    }
+
+    /**
+     * A customer's orders with an id below {@code beforeId}, newest first; {@code status}
+     * ORDER_STATUS_UNSPECIFIED matches every status.
+     */
+    public Page<Order> list(long customerId, OrderStatus status, long beforeId, int pageSize) {
+        String statusFilter = status == OrderStatus.ORDER_STATUS_UNSPECIFIED ? "" : OrderStatuses.toDb(status);
+        List<DbRow> rows = Sql.LIST_ORDERS.rows(db.execute(), Map.of(
+                "customer_id", customerId,
+                "status", statusFilter,
+                "after_id", beforeId,
+                "limit", pageSize + 1));
+        if (rows.isEmpty()) {
+            throw new NotFoundException("customer " + customerId + " not found");
+        }
+        return Page.of(OrderRows.toOrders(rows), pageSize);
+    }
+
+    /**
+     * Moves an order to {@code target} if the state machine allows it; cancelling puts the stock
+     * back. The order row stays locked until the end, so concurrent changes apply one by one.
+     */
+    public Order changeStatus(long orderId, OrderStatus target) {
+        return Transactions.inTransaction(db, tx -> {
+            List<DbRow> locked = Sql.LOCK_ORDER.rows(tx, Map.of("order_id", orderId));
+            if (locked.isEmpty()) {
+                throw new NotFoundException("order " + orderId + " not found");
+            }
+            OrderStatus current = OrderStatuses.fromDb(locked.getFirst().column("status").get(String.class));
+            if (!OrderStatuses.canMove(current, target)) {
+                throw new FailedPreconditionException("order " + orderId + " is " + OrderStatuses.toDb(current)
+                        + " and cannot become " + OrderStatuses.toDb(target));
+            }
+            if (target == OrderStatus.ORDER_STATUS_CANCELLED) {
+                Sql.LOCK_ORDER_PRODUCTS.rows(tx, Map.of("order_id", orderId));
+                Sql.RESTOCK_ORDER.update(tx, Map.of("order_id", orderId));
+            }
+            Sql.SET_ORDER_STATUS.update(tx, Map.of("order_id", orderId, "status", OrderStatuses.toDb(target)));
+            return readOrder(tx, orderId);
+        });
+    }
+
+    private static Order existingOrder(DbTransaction tx, long customerId, String requestId) {
+        List<DbRow> rows = Sql.FIND_ORDER_BY_REQUEST.rows(tx, Map.of("customer_id", customerId, "request_id", requestId));
+        if (rows.isEmpty()) {
+            throw new NotFoundException("customer " + customerId + " not found");
+        }
+        return readOrder(tx, rows.getFirst().column("order_id").get(Long.class));
+    }
+
+    private static Map<Long, DbRow> lockProducts(DbTransaction tx, long[] productIds) {
+        Map<Long, DbRow> byId = new HashMap<>();
+        for (DbRow row : Sql.LOCK_PRODUCTS.rows(tx, Map.of("product_ids", productIds))) {
+            byId.put(row.column("id").get(Long.class), row);
+        }
+        return byId;
+    }
+
+    /**
+     * Fails unless every product exists and has the stock asked for; returns the order total. The
+     * bounds on price and quantity checked at the edge keep the total far from overflow.
+     */
+    private static long checkStockAndPrice(Map<Long, DbRow> products, List<OrderLineRequest> lines) {
+        List<String> missing = lines.stream()
+                .map(OrderLineRequest::getProductId)
+                .filter(id -> !products.containsKey(id))
+                .map(String::valueOf)
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new NotFoundException((missing.size() == 1 ? "product " : "products ")
+                    + String.join(", ", missing) + " not found");
+        }
+        long total = 0;
+        for (OrderLineRequest line : lines) {
+            DbRow product = products.get(line.getProductId());
+            int stock = product.column("stock").get(Integer.class);
+            if (stock < line.getQuantity()) {
+                throw new FailedPreconditionException("insufficient stock for product " + line.getProductId()
+                        + " (sku " + product.column("sku").get(String.class) + "): requested "
+                        + line.getQuantity() + ", available " + stock);
+            }
+            total += line.getQuantity() * product.column("price_cents").get(Long.class);
+        }
+        return total;
+    }
+
+    private static Order readOrder(DbExecute exec, long orderId) {
+        List<Order> orders = OrderRows.toOrders(Sql.GET_ORDER.rows(exec, Map.of("order_id", orderId)));
+        if (orders.isEmpty()) {
+            throw new NotFoundException("order " + orderId + " not found");
+        }
+        return orders.getFirst();
+    }
+}

@@ -1,0 +1,187 @@
+package com.example.orders.server.db;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+
+/**
+ * Every SQL statement the service runs, by name. The name shows up in logs and metrics.
+ *
+ * <p>Parameters are named ({@code :name}) and always bound, never concatenated. Casts are written
+ * {@code CAST(x AS t)} because the DbClient parameter parser reads {@code ::t} as a parameter.
+ * No statement count depends on the size of the data: lines go in and out as arrays and joins.
+ */
+enum Sql {
+
+    // --- customers ---------------------------------------------------------------------------
+
+    /** Returns no row when the email is taken. */
+    INSERT_CUSTOMER("""
+            INSERT INTO customers (email, name) VALUES (:email, :name)
+            ON CONFLICT DO NOTHING
+            RETURNING id, email, name, created_at"""),
+
+    /** The customer with the aggregates of their orders that are not cancelled, in one pass. */
+    GET_CUSTOMER("""
+            SELECT c.id, c.email, c.name, c.created_at,
+                   count(o.id) AS order_count,
+                   CAST(coalesce(sum(o.total_cents), 0) AS bigint) AS lifetime_total_cents
+            FROM customers c
+            LEFT JOIN orders o ON o.customer_id = c.id AND o.status <> 'CANCELLED'
+            WHERE c.id = :id
+            GROUP BY c.id"""),
+
+    // --- products ----------------------------------------------------------------------------
+
+    /** Returns no row when the SKU is taken. */
+    INSERT_PRODUCT("""
+            INSERT INTO products (sku, name, price_cents, stock) VALUES (:sku, :name, :price_cents, :stock)
+            ON CONFLICT DO NOTHING
+            RETURNING id, sku, name, price_cents, stock"""),
+
+    LIST_PRODUCTS("""
+            SELECT id, sku, name, price_cents, stock
+            FROM products
+            WHERE id > :after_id
+            ORDER BY id
+            LIMIT :limit"""),
+
+    // --- placing an order --------------------------------------------------------------------
+
+    /**
+     * Claims (customer_id, request_id) first, so that a repeated request waits here for the first
+     * one to finish and then returns no row. Also returns no row for an unknown customer.
+     */
+    INSERT_ORDER("""
+            INSERT INTO orders (customer_id, request_id, status, total_cents)
+            SELECT c.id, :request_id, 'PENDING', 0 FROM customers c WHERE c.id = :customer_id
+            ON CONFLICT (customer_id, request_id) DO NOTHING
+            RETURNING id"""),
+
+    /** Tells an unknown customer (no row) from a repeated request (order_id set). */
+    FIND_ORDER_BY_REQUEST("""
+            SELECT c.id AS customer_id, o.id AS order_id
+            FROM customers c
+            LEFT JOIN orders o ON o.customer_id = c.id AND o.request_id = :request_id
+            WHERE c.id = :customer_id"""),
+
+    /**
+     * Locks the ordered products in ascending id order, the same order in every transaction that
+     * locks several products, so that concurrent orders queue instead of deadlocking.
+     */
+    LOCK_PRODUCTS("""
+            SELECT id, sku, price_cents, stock
+            FROM products
+            WHERE id = ANY(:product_ids)
+            ORDER BY id
+            FOR UPDATE"""),
+
+    /**
+     * Takes the stock, writes every line at the locked price and sets the order total, in one
+     * statement. The stock CHECK backs up the check already made on the locked rows.
+     */
+    FILL_ORDER("""
+            WITH wanted AS (
+                SELECT w.product_id, w.quantity, w.line_no
+                FROM unnest(CAST(:product_ids AS bigint[]), CAST(:quantities AS integer[]))
+                     WITH ORDINALITY AS w (product_id, quantity, line_no)
+            ), taken AS (
+                UPDATE products p SET stock = p.stock - wanted.quantity
+                FROM wanted
+                WHERE p.id = wanted.product_id
+                RETURNING p.id, p.price_cents
+            ), total AS (
+                UPDATE orders SET total_cents = :total_cents WHERE id = :order_id
+            )
+            INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)
+            SELECT :order_id, wanted.line_no, wanted.product_id, wanted.quantity, taken.price_cents
+            FROM wanted JOIN taken ON taken.id = wanted.product_id"""),
+
+    // --- changing an order -------------------------------------------------------------------
+
+    LOCK_ORDER("""
+            SELECT id, status FROM orders WHERE id = :order_id FOR UPDATE"""),
+
+    /** Same lock order as {@link #LOCK_PRODUCTS}, before the stock goes back. */
+    LOCK_ORDER_PRODUCTS("""
+            SELECT p.id
+            FROM products p
+            WHERE p.id IN (SELECT l.product_id FROM order_lines l WHERE l.order_id = :order_id)
+            ORDER BY p.id
+            FOR UPDATE"""),
+
+    RESTOCK_ORDER("""
+            UPDATE products p SET stock = p.stock + l.quantity
+            FROM order_lines l
+            WHERE l.order_id = :order_id AND p.id = l.product_id"""),
+
+    SET_ORDER_STATUS("""
+            UPDATE orders SET status = :status, updated_at = now() WHERE id = :order_id"""),
+
+    // --- reading orders: one row per line, everything the response needs in one statement -----
+
+    GET_ORDER(OrderColumns.SELECT + """
+            FROM orders o
+            JOIN customers c ON c.id = o.customer_id
+            LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
+            WHERE o.id = :order_id
+            ORDER BY l.line_no"""),
+
+    GET_ORDERS(OrderColumns.SELECT + """
+            FROM orders o
+            JOIN customers c ON c.id = o.customer_id
+            LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
+            WHERE o.id = ANY(:order_ids)
+            ORDER BY o.id, l.line_no"""),
+
+    /**
+     * One page of a customer's orders, newest first, with their lines. The customer row is always
+     * there when the customer exists, with null order columns if the page is empty; no row at all
+     * means no such customer. {@code :after_id} is the keyset cursor, {@code :status} '' means any.
+     */
+    LIST_ORDERS("""
+            WITH page AS (
+                SELECT * FROM orders
+                WHERE customer_id = :customer_id
+                  AND (:status = '' OR status = :status)
+                  AND id < :after_id
+                ORDER BY id DESC
+                LIMIT :limit
+            )
+            """ + OrderColumns.SELECT + """
+            FROM customers c
+            LEFT JOIN page o ON true
+            LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
+            WHERE c.id = :customer_id
+            ORDER BY o.id DESC, l.line_no""");
+
+    private final String text;
+
+    Sql(String text) {
+        this.text = text;
+    }
+
+    /** Runs a statement that returns rows; they are read in full before the result set closes. */
+    List<DbRow> rows(DbExecute exec, Map<String, ?> params) {
+        try (Stream<DbRow> rows = exec.createNamedQuery(name(), text).params(params).execute()) {
+            return rows.toList();
+        }
+    }
+
+    /** Runs a statement that returns no rows, giving the number of rows it changed. */
+    long update(DbExecute exec, Map<String, ?> params) {
+        return exec.createNamedDmlStatement(name(), text).params(params).execute();
+    }
+
+    /** The columns {@link OrderRows} reads, shared by the order reads. */
+    private static final class OrderColumns {
+        static final String SELECT = """
+                SELECT o.id, o.request_id, o.status, o.total_cents, o.created_at, o.updated_at,
+                       c.id AS customer_id, c.name AS customer_name, c.email AS customer_email,
+                       l.product_id, l.quantity, l.unit_price_cents, p.sku, p.name AS product_name
+                """;
+    }
+}

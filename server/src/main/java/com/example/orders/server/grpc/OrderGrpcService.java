@@ -1,0 +1,130 @@
+package com.example.orders.server.grpc;
+
+import java.util.List;
+
+import com.example.orders.server.db.CustomerStore;
+import com.example.orders.server.db.OrderStore;
+import com.example.orders.server.db.Page;
+import com.example.orders.server.db.ProductStore;
+import com.example.orders.v1.CancelOrderRequest;
+import com.example.orders.v1.CreateCustomerRequest;
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.CreateProductRequest;
+import com.example.orders.v1.Customer;
+import com.example.orders.v1.GetCustomerRequest;
+import com.example.orders.v1.GetOrderRequest;
+import com.example.orders.v1.GetOrdersRequest;
+import com.example.orders.v1.GetOrdersResponse;
+import com.example.orders.v1.ListOrdersRequest;
+import com.example.orders.v1.ListOrdersResponse;
+import com.example.orders.v1.ListProductsRequest;
+import com.example.orders.v1.ListProductsResponse;
+import com.example.orders.v1.Order;
+import com.example.orders.v1.OrderServiceGrpc;
+import com.example.orders.v1.OrderStatus;
+import com.example.orders.v1.Product;
+import com.example.orders.v1.UpdateOrderStatusRequest;
+
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The OrderService handlers: check the request, run one store call, send its result. Failures are
+ * thrown and turned into statuses by {@link ErrorMappingInterceptor}.
+ */
+public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
+
+    private final CustomerStore customers;
+    private final ProductStore products;
+    private final OrderStore orders;
+
+    public OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders) {
+        this.customers = customers;
+        this.products = products;
+        this.orders = orders;
+    }
+
+    @Override
+    public void createCustomer(CreateCustomerRequest request, StreamObserver<Customer> responses) {
+        String email = Requests.email(request.getEmail());
+        String name = Requests.name("name", request.getName());
+        reply(responses, customers.create(email, name));
+    }
+
+    @Override
+    public void getCustomer(GetCustomerRequest request, StreamObserver<Customer> responses) {
+        reply(responses, customers.get(Requests.id("id", request.getId())));
+    }
+
+    @Override
+    public void createProduct(CreateProductRequest request, StreamObserver<Product> responses) {
+        String sku = Requests.sku(request.getSku());
+        String name = Requests.name("name", request.getName());
+        long priceCents = Requests.priceCents(request.getPriceCents());
+        int stock = Requests.stock(request.getStock());
+        reply(responses, products.create(sku, name, priceCents, stock));
+    }
+
+    @Override
+    public void listProducts(ListProductsRequest request, StreamObserver<ListProductsResponse> responses) {
+        int pageSize = Requests.pageSize(request.getPageSize());
+        String query = "products";
+        long afterId = PageTokens.decode(request.getPageToken(), query, 0);
+        Page<Product> page = products.list(afterId, pageSize);
+        ListProductsResponse.Builder response = ListProductsResponse.newBuilder().addAllProducts(page.items());
+        if (page.hasMore()) {
+            response.setNextPageToken(PageTokens.encode(query, page.items().getLast().getId()));
+        }
+        reply(responses, response.build());
+    }
+
+    @Override
+    public void createOrder(CreateOrderRequest request, StreamObserver<Order> responses) {
+        long customerId = Requests.id("customer_id", request.getCustomerId());
+        String requestId = Requests.requestId(request.getRequestId());
+        reply(responses, orders.create(customerId, requestId, Requests.lines(request.getLinesList())));
+    }
+
+    @Override
+    public void getOrder(GetOrderRequest request, StreamObserver<Order> responses) {
+        reply(responses, orders.get(Requests.id("order_id", request.getOrderId())));
+    }
+
+    @Override
+    public void listOrders(ListOrdersRequest request, StreamObserver<ListOrdersResponse> responses) {
+        long customerId = Requests.id("customer_id", request.getCustomerId());
+        OrderStatus status = Requests.statusFilter(request.getStatus());
+        int pageSize = Requests.pageSize(request.getPageSize());
+        String query = "orders/" + customerId + "/" + status.getNumber();
+        long beforeId = PageTokens.decode(request.getPageToken(), query, Long.MAX_VALUE);
+        Page<Order> page = orders.list(customerId, status, beforeId, pageSize);
+        ListOrdersResponse.Builder response = ListOrdersResponse.newBuilder().addAllOrders(page.items());
+        if (page.hasMore()) {
+            response.setNextPageToken(PageTokens.encode(query, page.items().getLast().getId()));
+        }
+        reply(responses, response.build());
+    }
+
+    @Override
+    public void getOrders(GetOrdersRequest request, StreamObserver<GetOrdersResponse> responses) {
+        List<Long> ids = Requests.ids(request.getIdsList());
+        reply(responses, GetOrdersResponse.newBuilder().addAllOrders(orders.getAll(ids)).build());
+    }
+
+    @Override
+    public void updateOrderStatus(UpdateOrderStatusRequest request, StreamObserver<Order> responses) {
+        long orderId = Requests.id("order_id", request.getOrderId());
+        OrderStatus target = Requests.targetStatus(request.getStatus());
+        reply(responses, orders.changeStatus(orderId, target));
+    }
+
+    @Override
+    public void cancelOrder(CancelOrderRequest request, StreamObserver<Order> responses) {
+        long orderId = Requests.id("order_id", request.getOrderId());
+        reply(responses, orders.changeStatus(orderId, OrderStatus.ORDER_STATUS_CANCELLED));
+    }
+
+    private static <T> void reply(StreamObserver<T> responses, T response) {
+        responses.onNext(response);
+        responses.onCompleted();
+    }
+}
