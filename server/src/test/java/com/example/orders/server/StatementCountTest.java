@@ -1,0 +1,89 @@
+package com.example.orders.server;
+
+import static com.example.orders.server.ServiceFixture.line;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.Customer;
+import com.example.orders.v1.GetOrderRequest;
+import com.example.orders.v1.GetOrdersRequest;
+import com.example.orders.v1.ListOrdersRequest;
+import com.example.orders.v1.Order;
+import com.example.orders.v1.Product;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The number of statements a call runs must not grow with the size of its data (no N+1). */
+class StatementCountTest {
+
+    @RegisterExtension
+    static final ServiceFixture service = new ServiceFixture();
+
+    @Test
+    void createOrderRunsTheSameStatementsForOneLineAndFifty() {
+        Customer customer = service.customer();
+        List<Product> products = products(50);
+
+        long oneLine = statementsOf(() -> createOrder(customer, products.subList(0, 1)));
+        long fiftyLines = statementsOf(() -> createOrder(customer, products));
+
+        assertEquals(4, oneLine, "insert order, lock products, fill order, read order");
+        assertEquals(oneLine, fiftyLines);
+    }
+
+    @Test
+    void getOrderRunsOneStatementForOneLineAndFifty() {
+        Customer customer = service.customer();
+        List<Product> products = products(50);
+        Order small = createOrder(customer, products.subList(0, 1));
+        Order large = createOrder(customer, products);
+
+        long oneLine = statementsOf(() -> service.stub().getOrder(GetOrderRequest.newBuilder().setOrderId(small.getId()).build()));
+        long fiftyLines = statementsOf(() -> service.stub().getOrder(GetOrderRequest.newBuilder().setOrderId(large.getId()).build()));
+
+        assertEquals(1, oneLine);
+        assertEquals(1, fiftyLines);
+    }
+
+    @Test
+    void listOrdersRunsOneStatementForAPageOfOneAndOfFifty() {
+        Customer customer = service.customer();
+        List<Product> products = products(3);
+        List<Order> orders = IntStream.range(0, 50).mapToObj(i -> createOrder(customer, products)).toList();
+
+        long pageOfOne = statementsOf(() -> assertEquals(1, service.stub().listOrders(ListOrdersRequest.newBuilder()
+                .setCustomerId(customer.getId()).setPageSize(1).build()).getOrdersCount()));
+        long pageOfFifty = statementsOf(() -> assertEquals(50, service.stub().listOrders(ListOrdersRequest.newBuilder()
+                .setCustomerId(customer.getId()).setPageSize(50).build()).getOrdersCount()));
+        long batchOfFifty = statementsOf(() -> assertEquals(50, service.stub().getOrders(GetOrdersRequest.newBuilder()
+                .addAllIds(orders.stream().map(Order::getId).toList()).build()).getOrdersCount()));
+
+        assertEquals(1, pageOfOne);
+        assertEquals(1, pageOfFifty);
+        assertEquals(1, batchOfFifty);
+    }
+
+    private static List<Product> products(int count) {
+        return IntStream.range(0, count).mapToObj(i -> service.product(100, 1_000)).toList();
+    }
+
+    private static Order createOrder(Customer customer, List<Product> products) {
+        return service.stub().createOrder(CreateOrderRequest.newBuilder()
+                .setCustomerId(customer.getId())
+                .setRequestId(UUID.randomUUID().toString())
+                .addAllLines(products.stream().map(p -> line(p.getId(), 1)).toList())
+                .build());
+    }
+
+    /** Calls in a test class run one after another, so the difference is the call's own. */
+    private static long statementsOf(Runnable call) {
+        long before = service.server().statementsExecuted();
+        call.run();
+        return service.server().statementsExecuted() - before;
+    }
+}
