@@ -1,0 +1,26 @@
+# Sourced by the scripts in bin/ and by .ci/run: exports JAVA_HOME pointing at a JDK 21 or newer.
+# The default java on our build machines is 17, so when JAVA_HOME (or the java on the PATH) is older,
+# the Temurin 25 JDK, or else any JDK 21+ under /usr/lib/jvm, is used instead.
+
+is_jdk21() {
+    local major
+    major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java\.specification\.version = //p')
+    [ -x "$1/bin/javac" ] && [ "${major:-0}" -ge 21 ] 2>/dev/null
+}
+
+if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
+    JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+fi
+if ! is_jdk21 "${JAVA_HOME:-/nonexistent}"; then
+    for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+        if is_jdk21 "$jdk"; then
+            JAVA_HOME=$jdk
+            break
+        fi
+    done
+fi
+if ! is_jdk21 "${JAVA_HOME:-/nonexistent}"; then
+    echo "The order service needs JDK 21 or newer: set JAVA_HOME to one." >&2
+    exit 1
+fi
+export JAVA_HOME

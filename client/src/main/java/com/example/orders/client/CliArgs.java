@@ -1,0 +1,144 @@
+package com.example.orders.client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Command line of the form {@code [--target host:port] <command> [--name value ...]}.
+ *
+ * <p>Options are only collected here; each command reads the ones it knows, and
+ * {@link #requireAllUsed()} then reports the rest, so a misspelt option fails instead of being
+ * silently ignored.
+ */
+final class CliArgs {
+
+    static final String DEFAULT_TARGET = "localhost:8080";
+
+    private final boolean helpRequested;
+    private final String target;
+    private final String command;
+    private final Map<String, List<String>> options;
+    private final Set<String> used = new TreeSet<>();
+
+    private CliArgs(boolean helpRequested, String target, String command, Map<String, List<String>> options) {
+        this.helpRequested = helpRequested;
+        this.target = target;
+        this.command = command;
+        this.options = options;
+    }
+
+    static CliArgs parse(String... argv) {
+        String target = DEFAULT_TARGET;
+        String command = null;
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            if (arg.equals("--help")) {
+                return new CliArgs(true, target, command, options);
+            }
+            if (command == null && !arg.startsWith("--")) {
+                command = arg;
+                continue;
+            }
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            if (i + 1 == argv.length) {
+                throw new UsageException(arg + " needs a value");
+            }
+            // Values are taken verbatim, even when they start with '-', so negative numbers reach the server.
+            String value = argv[++i];
+            if (command == null) {
+                if (!arg.equals("--target")) {
+                    throw new UsageException(arg + " must come after the command");
+                }
+                target = value;
+            } else {
+                options.computeIfAbsent(arg.substring(2), name -> new ArrayList<>()).add(value);
+            }
+        }
+        if (command == null) {
+            throw new UsageException("missing command");
+        }
+        return new CliArgs(false, target, command, options);
+    }
+
+    boolean helpRequested() {
+        return helpRequested;
+    }
+
+    String target() {
+        return target;
+    }
+
+    String command() {
+        return command;
+    }
+
+    String required(String name) {
+        return optional(name).orElseThrow(() -> new UsageException(command + " needs --" + name));
+    }
+
+    Optional<String> optional(String name) {
+        List<String> values = values(name);
+        if (values.size() > 1) {
+            throw new UsageException("--" + name + " may be given only once");
+        }
+        return values.stream().findFirst();
+    }
+
+    /** All values of an option that may be repeated and must be given at least once. */
+    List<String> repeated(String name) {
+        List<String> values = values(name);
+        if (values.isEmpty()) {
+            throw new UsageException(command + " needs at least one --" + name);
+        }
+        return values;
+    }
+
+    long requiredLong(String name) {
+        return toLong(name, required(name));
+    }
+
+    int requiredInt(String name) {
+        return toInt(name, required(name));
+    }
+
+    int optionalInt(String name, int defaultValue) {
+        return optional(name).map(value -> toInt(name, value)).orElse(defaultValue);
+    }
+
+    void requireAllUsed() {
+        Set<String> unknown = new TreeSet<>(options.keySet());
+        unknown.removeAll(used);
+        if (!unknown.isEmpty()) {
+            throw new UsageException(command + " does not take --" + String.join(", --", unknown));
+        }
+    }
+
+    static long toLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    static int toInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private List<String> values(String name) {
+        used.add(name);
+        return options.getOrDefault(name, List.of());
+    }
+}

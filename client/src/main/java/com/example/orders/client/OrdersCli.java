@@ -1,0 +1,204 @@
+package com.example.orders.client;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.example.orders.v1.CancelOrderRequest;
+import com.example.orders.v1.CreateCustomerRequest;
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.CreateProductRequest;
+import com.example.orders.v1.GetCustomerRequest;
+import com.example.orders.v1.GetOrderRequest;
+import com.example.orders.v1.GetOrdersRequest;
+import com.example.orders.v1.ListOrdersRequest;
+import com.example.orders.v1.ListProductsRequest;
+import com.example.orders.v1.OrderLineRequest;
+import com.example.orders.v1.OrderServiceGrpc;
+import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
+import com.example.orders.v1.OrderStatus;
+import com.example.orders.v1.UpdateOrderStatusRequest;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** Command-line client for the order service: one RPC per run, the response printed as JSON. */
+public final class OrdersCli {
+
+    static final String USAGE = """
+            usage: java -jar order-client.jar [--target host:port] <command> [options]
+
+            Calls the order service (default target %s, plaintext) and prints the response as JSON.
+
+            commands:
+              create-customer --email E --name N
+              get-customer    --id ID
+              create-product  --sku S --name N --price-cents P --stock Q
+              list-products   [--page-size N] [--page-token T]
+              create-order    --customer-id C [--request-id R] --line PRODUCT_ID:QTY [--line ...]
+              get-order       --id ID
+              list-orders     --customer-id C [--status PENDING|PAID|SHIPPED|CANCELLED]
+                              [--page-size N] [--page-token T]
+              get-orders      --id ID [--id ID ...]
+              update-status   --id ID --status PAID|SHIPPED|CANCELLED
+              cancel-order    --id ID
+
+            exit status: 0 on success, 1 on a gRPC error, 2 on bad usage
+            """.formatted(CliArgs.DEFAULT_TARGET);
+
+    private static final long DEADLINE_SECONDS = 10;
+
+    private OrdersCli() {
+    }
+
+    public static void main(String[] argv) throws InterruptedException, InvalidProtocolBufferException {
+        System.exit(run(argv));
+    }
+
+    static int run(String[] argv) throws InterruptedException, InvalidProtocolBufferException {
+        CliArgs args;
+        Message request;
+        try {
+            args = CliArgs.parse(argv);
+            if (args.helpRequested()) {
+                System.out.print(USAGE);
+                return 0;
+            }
+            request = toRequest(args);
+        } catch (UsageException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        }
+
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(args.target()).usePlaintext().build();
+        try {
+            OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            System.out.println(JsonFormat.printer().includingDefaultValueFields().print(call(stub, request)));
+            return 0;
+        } catch (StatusRuntimeException e) {
+            System.err.println("ERROR " + describe(e.getStatus()));
+            return 1;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Builds the request for the command without touching the network, so it can be tested. */
+    static Message toRequest(CliArgs args) {
+        Message request = switch (args.command()) {
+            case "create-customer" -> CreateCustomerRequest.newBuilder()
+                    .setEmail(args.required("email"))
+                    .setName(args.required("name"))
+                    .build();
+            case "get-customer" -> GetCustomerRequest.newBuilder()
+                    .setId(args.requiredLong("id"))
+                    .build();
+            case "create-product" -> CreateProductRequest.newBuilder()
+                    .setSku(args.required("sku"))
+                    .setName(args.required("name"))
+                    .setPriceCents(args.requiredLong("price-cents"))
+                    .setStock(args.requiredInt("stock"))
+                    .build();
+            // A page size of 0 lets the server choose its default.
+            case "list-products" -> ListProductsRequest.newBuilder()
+                    .setPageSize(args.optionalInt("page-size", 0))
+                    .setPageToken(args.optional("page-token").orElse(""))
+                    .build();
+            case "create-order" -> CreateOrderRequest.newBuilder()
+                    .setCustomerId(args.requiredLong("customer-id"))
+                    .addAllLines(args.repeated("line").stream().map(OrdersCli::toLine).toList())
+                    .setRequestId(args.optional("request-id").orElseGet(OrdersCli::newRequestId))
+                    .build();
+            case "get-order" -> GetOrderRequest.newBuilder()
+                    .setOrderId(args.requiredLong("id"))
+                    .build();
+            case "list-orders" -> ListOrdersRequest.newBuilder()
+                    .setCustomerId(args.requiredLong("customer-id"))
+                    .setStatus(args.optional("status").map(OrdersCli::toStatus)
+                            .orElse(OrderStatus.ORDER_STATUS_UNSPECIFIED))
+                    .setPageSize(args.optionalInt("page-size", 0))
+                    .setPageToken(args.optional("page-token").orElse(""))
+                    .build();
+            case "get-orders" -> GetOrdersRequest.newBuilder()
+                    .addAllIds(args.repeated("id").stream().map(id -> CliArgs.toLong("id", id)).toList())
+                    .build();
+            case "update-status" -> UpdateOrderStatusRequest.newBuilder()
+                    .setOrderId(args.requiredLong("id"))
+                    .setStatus(toStatus(args.required("status")))
+                    .build();
+            case "cancel-order" -> CancelOrderRequest.newBuilder()
+                    .setOrderId(args.requiredLong("id"))
+                    .build();
+            default -> throw new UsageException("unknown command '" + args.command() + "'");
+        };
+        args.requireAllUsed();
+        return request;
+    }
+
+    private static Message call(OrderServiceBlockingStub stub, Message request) {
+        return switch (request) {
+            case CreateCustomerRequest r -> stub.createCustomer(r);
+            case GetCustomerRequest r -> stub.getCustomer(r);
+            case CreateProductRequest r -> stub.createProduct(r);
+            case ListProductsRequest r -> stub.listProducts(r);
+            case CreateOrderRequest r -> stub.createOrder(r);
+            case GetOrderRequest r -> stub.getOrder(r);
+            case ListOrdersRequest r -> stub.listOrders(r);
+            case GetOrdersRequest r -> stub.getOrders(r);
+            case UpdateOrderStatusRequest r -> stub.updateOrderStatus(r);
+            case CancelOrderRequest r -> stub.cancelOrder(r);
+            default -> throw new IllegalArgumentException("no RPC takes " + request.getClass().getName());
+        };
+    }
+
+    /** The user needs the generated id to retry the same order without placing it twice. */
+    private static String newRequestId() {
+        String requestId = UUID.randomUUID().toString();
+        System.err.println("no --request-id given, using " + requestId);
+        return requestId;
+    }
+
+    private static OrderLineRequest toLine(String line) {
+        String[] parts = line.split(":", -1);
+        if (parts.length != 2) {
+            throw badLine(line);
+        }
+        try {
+            return OrderLineRequest.newBuilder()
+                    .setProductId(Long.parseLong(parts[0]))
+                    .setQuantity(Integer.parseInt(parts[1]))
+                    .build();
+        } catch (NumberFormatException e) {
+            throw badLine(line);
+        }
+    }
+
+    private static UsageException badLine(String line) {
+        return new UsageException("--line must be PRODUCT_ID:QTY, got '" + line + "'");
+    }
+
+    private static OrderStatus toStatus(String status) {
+        return switch (status.toUpperCase(Locale.ROOT)) {
+            case "PENDING" -> OrderStatus.ORDER_STATUS_PENDING;
+            case "PAID" -> OrderStatus.ORDER_STATUS_PAID;
+            case "SHIPPED" -> OrderStatus.ORDER_STATUS_SHIPPED;
+            case "CANCELLED" -> OrderStatus.ORDER_STATUS_CANCELLED;
+            default -> throw new UsageException(
+                    "--status must be PENDING, PAID, SHIPPED or CANCELLED, got '" + status + "'");
+        };
+    }
+
+    /** Transport failures such as a refused connection carry the useful detail in the cause. */
+    private static String describe(Status status) {
+        String description = Objects.requireNonNullElse(status.getDescription(), "no description");
+        String text = status.getCode() + ": " + description;
+        return status.getCause() == null ? text : text + " (" + status.getCause().getMessage() + ")";
+    }
+}

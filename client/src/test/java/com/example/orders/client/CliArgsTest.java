@@ -1,0 +1,122 @@
+package com.example.orders.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class CliArgsTest {
+
+    @Test
+    void targetDefaultsToLocalhost() {
+        CliArgs args = CliArgs.parse("get-order", "--id", "7");
+
+        assertEquals("localhost:8080", args.target());
+        assertEquals("get-order", args.command());
+        assertEquals(7L, args.requiredLong("id"));
+    }
+
+    @Test
+    void targetComesBeforeTheCommand() {
+        CliArgs args = CliArgs.parse("--target", "orders:9090", "cancel-order", "--id", "3");
+
+        assertEquals("orders:9090", args.target());
+        assertEquals("cancel-order", args.command());
+    }
+
+    @Test
+    void optionsBeforeTheCommandAreRejected() {
+        assertUsage("--id must come after the command", "--id", "3", "get-order");
+    }
+
+    @Test
+    void helpWinsAnywhere() {
+        assertTrue(CliArgs.parse("--help").helpRequested());
+        assertTrue(CliArgs.parse("get-order", "--help").helpRequested());
+        assertFalse(CliArgs.parse("get-order").helpRequested());
+    }
+
+    @Test
+    void commandIsRequired() {
+        assertUsage("missing command");
+        assertUsage("missing command", "--target", "localhost:1");
+    }
+
+    @Test
+    void everyOptionNeedsAValue() {
+        assertUsage("--id needs a value", "get-order", "--id");
+    }
+
+    @Test
+    void valuesMayStartWithADash() {
+        assertEquals(-5, CliArgs.parse("create-product", "--stock", "-5").requiredInt("stock"));
+    }
+
+    @Test
+    void strayWordsAreRejected() {
+        assertUsage("unexpected argument '7'", "get-order", "7");
+        assertUsage("unexpected argument '-id'", "get-order", "-id", "7");
+    }
+
+    @Test
+    void repeatedOptionsKeepTheirOrder() {
+        CliArgs args = CliArgs.parse("get-orders", "--id", "3", "--id", "1", "--id", "2");
+
+        assertEquals(List.of("3", "1", "2"), args.repeated("id"));
+    }
+
+    @Test
+    void singleOptionsMayNotBeRepeated() {
+        CliArgs args = CliArgs.parse("get-order", "--id", "1", "--id", "2");
+
+        UsageException e = assertThrows(UsageException.class, () -> args.required("id"));
+        assertEquals("--id may be given only once", e.getMessage());
+    }
+
+    @Test
+    void missingOptionsAreNamed() {
+        CliArgs args = CliArgs.parse("get-order");
+
+        assertEquals(Optional.empty(), args.optional("id"));
+        assertEquals(20, args.optionalInt("page-size", 20));
+        assertEquals("get-order needs --id",
+                assertThrows(UsageException.class, () -> args.required("id")).getMessage());
+        assertEquals("get-order needs at least one --id",
+                assertThrows(UsageException.class, () -> args.repeated("id")).getMessage());
+    }
+
+    @Test
+    void numbersAreChecked() {
+        CliArgs args = CliArgs.parse("get-order", "--id", "seven");
+
+        UsageException e = assertThrows(UsageException.class, () -> args.requiredLong("id"));
+        assertEquals("--id must be a whole number, got 'seven'", e.getMessage());
+    }
+
+    @Test
+    void optionsNoCommandReadAreRejected() {
+        CliArgs args = CliArgs.parse("get-order", "--id", "1", "--page-size", "5", "--colour", "red");
+        args.required("id");
+
+        UsageException e = assertThrows(UsageException.class, args::requireAllUsed);
+        assertEquals("get-order does not take --colour, --page-size", e.getMessage());
+    }
+
+    @Test
+    void optionsReadButAbsentAreFine() {
+        CliArgs args = CliArgs.parse("list-products");
+        args.optional("page-token");
+
+        args.requireAllUsed();
+    }
+
+    private static void assertUsage(String message, String... argv) {
+        UsageException e = assertThrows(UsageException.class, () -> CliArgs.parse(argv));
+        assertEquals(message, e.getMessage());
+    }
+}

@@ -1,0 +1,117 @@
+package com.example.orders.client;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.CreateProductRequest;
+import com.example.orders.v1.GetOrdersRequest;
+import com.example.orders.v1.ListOrdersRequest;
+import com.example.orders.v1.ListProductsRequest;
+import com.example.orders.v1.OrderLineRequest;
+import com.example.orders.v1.OrderStatus;
+import com.example.orders.v1.UpdateOrderStatusRequest;
+import com.google.protobuf.Message;
+import org.junit.jupiter.api.Test;
+
+/** Turning command lines into requests; no server involved. */
+class OrdersCliTest {
+
+    @Test
+    void createProduct() {
+        assertEquals(
+                CreateProductRequest.newBuilder()
+                        .setSku("MUG-1").setName("Mug").setPriceCents(1250).setStock(40).build(),
+                request("create-product", "--sku", "MUG-1", "--name", "Mug", "--price-cents", "1250", "--stock", "40"));
+    }
+
+    @Test
+    void createOrderWithLines() {
+        assertEquals(
+                CreateOrderRequest.newBuilder()
+                        .setCustomerId(1)
+                        .setRequestId("r-1")
+                        .addLines(OrderLineRequest.newBuilder().setProductId(10).setQuantity(2))
+                        .addLines(OrderLineRequest.newBuilder().setProductId(11).setQuantity(1))
+                        .build(),
+                request("create-order", "--customer-id", "1", "--request-id", "r-1",
+                        "--line", "10:2", "--line", "11:1"));
+    }
+
+    @Test
+    void createOrderGeneratesARequestId() {
+        CreateOrderRequest request = (CreateOrderRequest) request("create-order", "--customer-id", "1", "--line", "10:2");
+
+        assertDoesNotThrow(() -> UUID.fromString(request.getRequestId()));
+    }
+
+    @Test
+    void createOrderNeedsWellFormedLines() {
+        for (String line : List.of("10", "10:", ":2", "10:2:3", "ten:2", "10:two")) {
+            assertUsage("--line must be PRODUCT_ID:QTY, got '" + line + "'",
+                    "create-order", "--customer-id", "1", "--request-id", "r", "--line", line);
+        }
+        assertUsage("create-order needs at least one --line", "create-order", "--customer-id", "1");
+    }
+
+    @Test
+    void listsDefaultToTheServersPageSize() {
+        assertEquals(ListProductsRequest.getDefaultInstance(), request("list-products"));
+        assertEquals(
+                ListProductsRequest.newBuilder().setPageSize(5).setPageToken("abc").build(),
+                request("list-products", "--page-size", "5", "--page-token", "abc"));
+    }
+
+    @Test
+    void listOrdersByStatusIgnoringCase() {
+        assertEquals(
+                ListOrdersRequest.newBuilder().setCustomerId(4).setStatus(OrderStatus.ORDER_STATUS_SHIPPED).build(),
+                request("list-orders", "--customer-id", "4", "--status", "shipped"));
+        assertEquals(
+                ListOrdersRequest.newBuilder().setCustomerId(4).build(),
+                request("list-orders", "--customer-id", "4"));
+    }
+
+    @Test
+    void unknownStatusIsRejected() {
+        assertUsage("--status must be PENDING, PAID, SHIPPED or CANCELLED, got 'UNSPECIFIED'",
+                "update-status", "--id", "1", "--status", "UNSPECIFIED");
+    }
+
+    @Test
+    void updateStatus() {
+        assertEquals(
+                UpdateOrderStatusRequest.newBuilder().setOrderId(9).setStatus(OrderStatus.ORDER_STATUS_PAID).build(),
+                request("update-status", "--id", "9", "--status", "PAID"));
+    }
+
+    @Test
+    void getOrdersKeepsIdsInOrder() {
+        assertEquals(
+                GetOrdersRequest.newBuilder().addAllIds(List.of(3L, 1L, 3L)).build(),
+                request("get-orders", "--id", "3", "--id", "1", "--id", "3"));
+    }
+
+    @Test
+    void optionsOfOtherCommandsAreRejected() {
+        assertUsage("get-order does not take --customer-id", "get-order", "--id", "1", "--customer-id", "2");
+    }
+
+    @Test
+    void unknownCommandIsRejected() {
+        assertUsage("unknown command 'delete-order'", "delete-order", "--id", "1");
+    }
+
+    private static Message request(String... argv) {
+        return OrdersCli.toRequest(CliArgs.parse(argv));
+    }
+
+    private static void assertUsage(String message, String... argv) {
+        UsageException e = assertThrows(UsageException.class, () -> request(argv));
+        assertEquals(message, e.getMessage());
+    }
+}

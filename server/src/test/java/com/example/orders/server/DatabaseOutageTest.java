@@ -1,0 +1,103 @@
+package com.example.orders.server;
+
+import static com.example.orders.server.GrpcAssertions.assertStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import com.example.orders.server.app.OrderServer;
+import com.example.orders.v1.CreateCustomerRequest;
+import com.example.orders.v1.Customer;
+import com.example.orders.v1.GetCustomerRequest;
+import com.example.orders.v1.OrderServiceGrpc;
+import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status.Code;
+import io.grpc.StatusRuntimeException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The database stops under a running service and comes back on the same address: calls fail fast
+ * with UNAVAILABLE meanwhile, and the pool heals without restarting the service. Uses a PostgreSQL
+ * of its own, since it has to stop it.
+ */
+class DatabaseOutageTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void callsGetUnavailableWhileTheDatabaseIsDownAndSucceedOnceItIsBack() throws Exception {
+        int port = freePort();
+        EmbeddedPostgres postgres = startPostgres(port);
+        try (OrderServer server = ServiceFixture.startServer(Map.of(
+                "db.url", postgres.getJdbcUrl("postgres", "postgres")))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
+                Customer customer = stub.createCustomer(CreateCustomerRequest.newBuilder()
+                        .setEmail("outage@example.com").setName("Outage").build());
+                GetCustomerRequest get = GetCustomerRequest.newBuilder().setId(customer.getId()).build();
+
+                postgres.close();
+                long start = System.nanoTime();
+                assertStatus(Code.UNAVAILABLE, "database unavailable",
+                        () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS).getCustomer(get));
+                Duration failedAfter = Duration.ofNanos(System.nanoTime() - start);
+                assertTrue(failedAfter.compareTo(Duration.ofSeconds(10)) < 0, "failed fast, not after " + failedAfter);
+                // With every pooled connection gone, the next call waits for a new one (connectionTimeout).
+                assertStatus(Code.UNAVAILABLE, "database unavailable",
+                        () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS).getCustomer(get));
+
+                postgres = startPostgres(port);
+                assertEquals(customer.getEmail(), untilAvailable(() -> stub.getCustomer(get)).getEmail());
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            postgres.close();
+        }
+    }
+
+    /** The pool may still hand out a connection from before the restart once; retry a few times. */
+    private static <T> T untilAvailable(Supplier<T> call) throws InterruptedException {
+        StatusRuntimeException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return call.get();
+            } catch (StatusRuntimeException e) {
+                assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), () -> "status " + e.getStatus());
+                last = e;
+                Thread.sleep(500);
+            }
+        }
+        throw last;
+    }
+
+    private EmbeddedPostgres startPostgres(int port) throws IOException {
+        Files.createDirectories(dataDir);
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
