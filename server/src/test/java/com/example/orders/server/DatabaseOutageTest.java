@@ -24,13 +24,17 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The database stops under a running service and comes back on the same address: calls fail fast
- * with UNAVAILABLE meanwhile, and the pool heals without restarting the service. Uses a PostgreSQL
+ * with UNAVAILABLE and gRPC health says NOT_SERVING meanwhile, and the pool heals without restarting
+ * the service. Uses a PostgreSQL
  * of its own, since it has to stop it.
  */
 class DatabaseOutageTest {
@@ -43,10 +47,13 @@ class DatabaseOutageTest {
         int port = freePort();
         EmbeddedPostgres postgres = startPostgres(port);
         try (OrderServer server = ServiceFixture.startServer(Map.of(
-                "db.url", postgres.getJdbcUrl("postgres", "postgres")))) {
+                "db.url", postgres.getJdbcUrl("postgres", "postgres"),
+                "db.health-check-interval", "PT0.2S"))) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             try {
                 OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
+                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+                assertEquals(ServingStatus.SERVING, untilStatus(health, ServingStatus.SERVING));
                 Customer customer = stub.createCustomer(CreateCustomerRequest.newBuilder()
                         .setEmail("outage@example.com").setName("Outage").build());
                 GetCustomerRequest get = GetCustomerRequest.newBuilder().setId(customer.getId()).build();
@@ -61,8 +68,11 @@ class DatabaseOutageTest {
                 assertStatus(Code.UNAVAILABLE, "database unavailable",
                         () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS).getCustomer(get));
 
+                assertEquals(ServingStatus.NOT_SERVING, untilStatus(health, ServingStatus.NOT_SERVING));
+
                 postgres = startPostgres(port);
                 assertEquals(customer.getEmail(), untilAvailable(() -> stub.getCustomer(get)).getEmail());
+                assertEquals(ServingStatus.SERVING, untilStatus(health, ServingStatus.SERVING));
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -84,6 +94,20 @@ class DatabaseOutageTest {
             }
         }
         throw last;
+    }
+
+    /** The gRPC health of the OrderService once it is {@code expected}, or after 10 s whatever it is. */
+    private static ServingStatus untilStatus(HealthGrpc.HealthBlockingStub health, ServingStatus expected)
+            throws InterruptedException {
+        HealthCheckRequest request = HealthCheckRequest.newBuilder().setService(OrderServiceGrpc.SERVICE_NAME).build();
+        ServingStatus status = null;
+        for (int attempt = 0; attempt < 50 && status != expected; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(200);
+            }
+            status = health.withDeadlineAfter(5, TimeUnit.SECONDS).check(request).getStatus();
+        }
+        return status;
     }
 
     private EmbeddedPostgres startPostgres(int port) throws IOException {

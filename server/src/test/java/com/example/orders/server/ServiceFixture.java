@@ -142,7 +142,8 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    private Connection connectToSchema() throws SQLException {
+    /** A plain JDBC connection to this class's schema, for checks and for setting up conflicts. */
+    public Connection connectToSchema() throws SQLException {
         Connection connection = TestDatabase.get().connect();
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET search_path TO " + schema);

@@ -2,99 +2,118 @@ package com.example.orders.server.app;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
+import com.example.orders.server.db.ConnectionPool;
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.StatementCounter;
+import com.example.orders.server.db.StatementMetrics;
 import com.example.orders.server.grpc.GrpcServices;
 
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
- * The running service: database (external or embedded), schema, connection pool and web server.
- * Closing it stops them in reverse order.
+ * The running service: database (external or embedded), schema, connection pool, health, and the
+ * web server with gRPC and the observe endpoints. Closing it stops them in reverse order.
  */
 public final class OrderServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OrderServer.class.getName());
 
-    private final EmbeddedDatabase embedded;
-    private final DbClient db;
+    private final List<AutoCloseable> resources;
     private final StatementCounter statements;
     private final WebServer webServer;
 
-    private OrderServer(EmbeddedDatabase embedded, DbClient db, StatementCounter statements, WebServer webServer) {
-        this.embedded = embedded;
-        this.db = db;
+    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, WebServer webServer) {
+        this.resources = resources;
         this.statements = statements;
         this.webServer = webServer;
     }
 
     public static OrderServer start(Config config) {
-        Config dbConfig = config.get("db");
-        String url = dbConfig.get("url").asString().orElse("");
-        EmbeddedDatabase embedded = url.isBlank()
-                ? EmbeddedDatabase.start(Path.of(dbConfig.get("embedded-data-dir").asString().orElse("data")))
-                : null;
-        DbClient db = null;
+        // Everything started so far, stopped in reverse order on close or on a failed start.
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
-            DatabaseSettings database = embedded != null
-                    ? embedded.settings()
-                    : new DatabaseSettings(url,
-                                           dbConfig.get("user").asString().orElse("postgres"),
-                                           dbConfig.get("password").asString().orElse(""));
+            Config dbConfig = config.get("db");
+            DatabaseSettings database = database(dbConfig, resources);
             Migrations.apply(database);
 
+            ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
+                                                        poolSettings(dbConfig.get("pool")));
             StatementCounter statements = new StatementCounter();
-            db = DbClient.builder()
-                    .config(poolConfig(database, dbConfig.get("pool")))
+            DbClient db = JdbcClientBuilder.create()
+                    .connectionPool(pool)
                     .addService(statements)
+                    .addService(StatementMetrics.timers())
                     .build();
+            resources.add(db); // closes the pool
+            resources.add(PoolMetrics.register(pool));
 
+            HealthStatusManager grpcHealth = new HealthStatusManager();
+            DatabaseHealth health = DatabaseHealth.start(
+                    db, grpcHealth, dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2)));
+            resources.add(health);
+
+            GrpcRouting.Builder grpc = GrpcRouting.builder();
+            GrpcServices.create(new CustomerStore(db), new ProductStore(db), new OrderStore(db), grpcHealth)
+                    .forEach(grpc::service);
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
-                    .addRouting(GrpcRouting.builder()
-                            .service(GrpcServices.orderService(
-                                    new CustomerStore(db), new ProductStore(db), new OrderStore(db))))
+                    .addRouting(grpc)
+                    .addFeature(ObserveFeature.builder()
+                            .addObserver(HealthObserver.builder().details(true).addCheck(health.check()).build())
+                            .addObserver(MetricsObserver.create())
+                            .build())
                     .build()
                     .start();
-            LOG.log(Level.INFO, "Order service listening on port {0} (gRPC), database {1}",
-                    String.valueOf(webServer.port()), database.safeUrl());
-            return new OrderServer(embedded, db, statements, webServer);
+            LOG.log(Level.INFO, "Order service listening on port {0} (gRPC, /observe/health, /observe/metrics), "
+                    + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
+            return new OrderServer(resources, statements, webServer);
         } catch (RuntimeException e) {
-            if (db != null) {
-                db.close();
-            }
-            if (embedded != null) {
-                embedded.close();
-            }
+            closeAll(resources);
             throw e;
         }
     }
 
-    /** The DbClient configuration: the connection and the pool settings under {@code db.pool}. */
-    private static Config poolConfig(DatabaseSettings database, Config pool) {
-        Map<String, String> settings = new HashMap<>();
-        pool.detach().asMap().orElse(Map.of()).forEach((key, value) -> settings.put("connection." + key, value));
-        settings.put("source", "jdbc");
-        settings.put("connection.url", database.url());
-        settings.put("connection.username", database.user());
-        settings.put("connection.password", database.password());
-        return Config.just(ConfigSources.create(settings));
+    /** The configured database, or an embedded one when {@code db.url} is empty. */
+    private static DatabaseSettings database(Config dbConfig, List<AutoCloseable> resources) {
+        String url = dbConfig.get("url").asString().orElse("");
+        if (url.isBlank()) {
+            EmbeddedDatabase embedded = EmbeddedDatabase.start(
+                    Path.of(dbConfig.get("embedded-data-dir").asString().orElse("data")));
+            resources.add(embedded);
+            return embedded.settings();
+        }
+        return new DatabaseSettings(url,
+                                    dbConfig.get("user").asString().orElse("postgres"),
+                                    dbConfig.get("password").asString().orElse(""));
+    }
+
+    private static Properties poolSettings(Config pool) {
+        Properties settings = new Properties();
+        pool.detach().asMap().orElse(Map.of()).forEach(settings::setProperty);
+        return settings;
     }
 
     public int port() {
         return webServer.port();
     }
 
-    /** Statements run since start, across all calls. */
+    /** Statements run by gRPC calls since start. */
     public long statementsExecuted() {
         return statements.total();
     }
@@ -102,10 +121,17 @@ public final class OrderServer implements AutoCloseable {
     @Override
     public void close() {
         webServer.stop();
-        db.close();
-        if (embedded != null) {
-            embedded.close();
-        }
+        closeAll(resources);
         LOG.log(Level.INFO, "Order service stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources.reversed()) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Could not stop " + resource, e);
+            }
+        }
     }
 }

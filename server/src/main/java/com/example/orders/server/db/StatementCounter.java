@@ -1,21 +1,31 @@
 package com.example.orders.server.db;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.helidon.dbclient.DbClientService;
 import io.helidon.dbclient.DbClientServiceContext;
 
-/** Counts every SQL statement the DbClient runs, to watch that no call runs more than planned. */
+/**
+ * Counts the statements each gRPC call runs (for its access-log line) and their total. Statements
+ * run outside a call, such as health checks, are not counted.
+ */
 public final class StatementCounter implements DbClientService {
 
     private final LongAdder statements = new LongAdder();
 
     @Override
     public DbClientServiceContext statement(DbClientServiceContext context) {
-        statements.increment();
+        // DbClient runs the service on the thread that runs the statement: the call's thread.
+        AtomicInteger callStatements = CallContext.STATEMENTS.get();
+        if (callStatements != null) {
+            callStatements.incrementAndGet();
+            statements.increment();
+        }
         return context;
     }
 
+    /** Statements run by gRPC calls since start. */
     public long total() {
         return statements.sum();
     }

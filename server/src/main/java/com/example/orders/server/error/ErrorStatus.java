@@ -3,6 +3,7 @@ package com.example.orders.server.error;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.HexFormat;
 import java.util.Set;
@@ -30,6 +31,7 @@ public final class ErrorStatus {
     private static final Set<String> RETRYABLE_STATES = Set.of(
             "40001", // serialization_failure
             "40P01"); // deadlock_detected
+    private static final String QUERY_CANCELED = "57014"; // the statement outlived the call's deadline
 
     private ErrorStatus() {
     }
@@ -43,6 +45,10 @@ public final class ErrorStatus {
             return Status.UNAVAILABLE.withDescription("database unavailable, retry later");
         }
         String sqlState = sqlState(failure);
+        if (QUERY_CANCELED.equals(sqlState) || hasCause(failure, SQLTimeoutException.class)) {
+            LOG.log(Level.WARNING, "{0}: stopped at the deadline the client set", method);
+            return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded while waiting for the database");
+        }
         if (sqlState != null && RETRYABLE_STATES.contains(sqlState)) {
             LOG.log(Level.WARNING, "{0}: transaction aborted by the database ({1})", method, sqlState);
             return Status.ABORTED.withDescription("transaction aborted by a concurrent update, retry");
@@ -62,6 +68,15 @@ public final class ErrorStatus {
                 if (state.startsWith("08") || UNAVAILABLE_STATES.contains(state)) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
             }
         }
         return false;

@@ -1,23 +1,42 @@
 package com.example.orders.server.grpc;
 
+import java.util.List;
+
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 
-/** The gRPC services as they are bound, each wrapped in its interceptors. */
+/**
+ * Every gRPC service the server binds, each wrapped in its interceptors: the OrderService, the
+ * standard health service and server reflection (v1alpha, what grpc-java 1.65 offers).
+ */
 public final class GrpcServices {
 
     private GrpcServices() {
     }
 
-    public static ServerServiceDefinition orderService(CustomerStore customers, ProductStore products, OrderStore orders) {
+    public static List<ServerServiceDefinition> create(CustomerStore customers,
+                                                       ProductStore products,
+                                                       OrderStore orders,
+                                                       HealthStatusManager health) {
         // Helidon ignores GrpcRouting.intercept(...) for bound services, so each is wrapped here.
-        // The last interceptor listed runs first: the Helidon fixes see every status that leaves.
-        return ServerInterceptors.intercept(new OrderGrpcService(customers, products, orders),
+        // The last interceptor listed runs first: statusHeaders sees every status that leaves.
+        ServerServiceDefinition orderService = ServerInterceptors.intercept(
+                new OrderGrpcService(customers, products, orders),
                 new ErrorMappingInterceptor(),
-                new HelidonGrpcFixes());
+                new CallLogInterceptor(),
+                HelidonGrpcFixes.statusHeaders());
+        ServerServiceDefinition healthService = ServerInterceptors.intercept(
+                health.getHealthService(), HelidonGrpcFixes.statusHeaders());
+        ServerServiceDefinition reflection = ProtoReflectionService.newInstance().bindService();
+        ServerServiceDefinition reflectionService = ServerInterceptors.intercept(reflection,
+                HelidonGrpcFixes.reflectionServer(List.of(orderService, healthService, reflection)),
+                HelidonGrpcFixes.statusHeaders());
+        return List.of(orderService, healthService, reflectionService);
     }
 }

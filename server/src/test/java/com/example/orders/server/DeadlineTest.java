@@ -1,0 +1,66 @@
+package com.example.orders.server;
+
+import static com.example.orders.server.ServiceFixture.line;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.Customer;
+import com.example.orders.v1.Product;
+
+import io.grpc.Status.Code;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A client's deadline reaches the database: a statement still running when it expires is cancelled
+ * by PostgreSQL, its transaction rolls back and the connection goes back to the pool clean.
+ */
+class DeadlineTest {
+
+    @RegisterExtension
+    static final ServiceFixture service = new ServiceFixture();
+
+    @Test
+    void aCallBlockedInTheDatabaseStopsThereAtItsDeadline() throws Exception {
+        Customer customer = service.customer();
+        Product product = service.product(100, 10);
+        CreateOrderRequest request = CreateOrderRequest.newBuilder()
+                .setCustomerId(customer.getId())
+                .setRequestId("blocked")
+                .addLines(line(product.getId(), 1))
+                .build();
+
+        try (Connection blocker = service.connectToSchema(); Statement lock = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            lock.execute("SELECT * FROM products WHERE id = " + product.getId() + " FOR UPDATE");
+
+            GrpcAssertions.assertStatus(Code.DEADLINE_EXCEEDED, "",
+                    () -> service.stub().withDeadlineAfter(1, TimeUnit.SECONDS).createOrder(request));
+
+            // The lock is still held, yet within moments no service session waits for it any more.
+            assertEquals(0, untilZero("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'order-service'"
+                    + " AND (wait_event_type = 'Lock' OR state LIKE 'idle in transaction%')"));
+            blocker.rollback();
+        }
+
+        assertEquals(10, service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
+        assertEquals(0, service.queryLong("SELECT count(*) FROM orders WHERE customer_id = " + customer.getId()));
+        assertEquals(1, service.stub().createOrder(request).getLinesCount(), "the pool still serves calls");
+    }
+
+    private static long untilZero(String countQuery) throws SQLException, InterruptedException {
+        long count = -1;
+        for (int attempt = 0; attempt < 30 && count != 0; attempt++) {
+            count = service.queryLong(countQuery);
+            if (count != 0) {
+                Thread.sleep(100);
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,109 @@
+package com.example.orders.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import com.example.orders.v1.GetOrderRequest;
+import com.example.orders.v1.Order;
+
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The HTTP observe endpoints on the gRPC port, and the access log. */
+class ObservabilityTest {
+
+    @RegisterExtension
+    static final ServiceFixture service = new ServiceFixture();
+
+    private final Logger accessLog = Logger.getLogger("orders.access");
+    private final List<String> accessLines = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            accessLines.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureAccessLog() {
+        accessLog.setLevel(Level.INFO);
+        accessLog.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapture() {
+        accessLog.removeHandler(capture);
+    }
+
+    @Test
+    void healthEndpointReportsTheDatabase() throws Exception {
+        HttpResponse<String> health = get("/observe/health");
+
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+        assertTrue(health.body().contains("\"name\":\"database\""), health.body());
+    }
+
+    @Test
+    void eachCallWritesOneAccessLineWithItsStatusAndStatements() {
+        Order order = service.order(service.customer(), service.product(100, 5), service.product(200, 5));
+        accessLines.clear();
+
+        service.stub().getOrder(GetOrderRequest.newBuilder().setOrderId(order.getId()).build());
+        assertThrows(StatusRuntimeException.class,
+                () -> service.stub().getOrder(GetOrderRequest.newBuilder().setOrderId(123_456_789).build()));
+
+        assertEquals(2, accessLines.size(), accessLines.toString());
+        assertTrue(accessLines.get(0).matches("GetOrder OK [0-9.]+ ms, 1 statement"), accessLines.get(0));
+        assertTrue(accessLines.get(1).matches("GetOrder NOT_FOUND [0-9.]+ ms, 1 statement: order 123456789 not found"),
+                   accessLines.get(1));
+    }
+
+    @Test
+    void metricsEndpointHasCallsStatementsAndPoolInPrometheusFormat() throws Exception {
+        assertThrows(StatusRuntimeException.class,
+                () -> service.stub().getOrder(GetOrderRequest.newBuilder().setOrderId(987_654_321).build()));
+
+        HttpResponse<String> metrics = get("/observe/metrics");
+
+        assertEquals(200, metrics.statusCode());
+        String body = metrics.body();
+        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{code=\"NOT_FOUND\",method=\"GetOrder\""), body);
+        assertTrue(body.contains("grpc_server_call_statements_total{code=\"NOT_FOUND\",method=\"GetOrder\""), body);
+        assertTrue(body.contains("db_statement_GET_ORDER_seconds_count"), body);
+        assertTrue(body.contains("db_pool_connections_active"), body);
+        assertTrue(body.contains("db_pool_connections_pending"), body);
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.server().port() + path))
+                                     .header("Accept", "text/plain, application/json").build(),
+                             HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
