@@ -1,0 +1,91 @@
+package com.example.orders.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Runs the Node.js client's checks ({@code clients/node}, {@code node --test}) against a real server,
+ * so that the API breaking for a client in another language fails the build. Without node or npm on
+ * the PATH this test fails rather than skips: a skipped check would let the build pass untested.
+ */
+class NodeClientTest {
+
+    @RegisterExtension
+    static final ServiceFixture service = new ServiceFixture();
+
+    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration TEST_TIMEOUT = Duration.ofMinutes(2);
+
+    @Test
+    void theNodeClientPassesItsChecks() throws Exception {
+        Path client = nodeClientDirectory();
+        if (needsInstall(client)) {
+            run(client, INSTALL_TIMEOUT, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
+        }
+        // The file by name: node --test passes when it finds no test files at all.
+        run(client, TEST_TIMEOUT, Map.of("ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port()),
+            "node", "--test", "--test-reporter=spec", "orders-client.test.js");
+    }
+
+    /** Surefire runs in {@code server/}, an IDE may run elsewhere in the tree: look upwards. */
+    private static Path nodeClientDirectory() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path client = dir.resolve("clients/node");
+            if (Files.isRegularFile(client.resolve("package.json"))) {
+                return client;
+            }
+        }
+        return fail("clients/node not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * npm writes node_modules/.package-lock.json once the packages are in place: it is missing after an
+     * interrupted install, and older than package-lock.json after the dependencies changed.
+     */
+    private static boolean needsInstall(Path client) throws IOException {
+        Path installed = client.resolve("node_modules/.package-lock.json");
+        Path lockfile = client.resolve("package-lock.json");
+        return !Files.exists(installed)
+               || Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lockfile)) < 0;
+    }
+
+    private static void run(Path directory, Duration timeout, Map<String, String> environment, String... command)
+            throws IOException, InterruptedException {
+        String commandLine = String.join(" ", command) + " in " + directory;
+        // A file rather than a pipe: a child left running after a timeout cannot block reading it.
+        Path output = Files.createTempFile("node-client", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new AssertionError("Cannot run " + commandLine + ": the Node.js client checks need Node.js 20+"
+                                         + " and npm on the PATH", e);
+            }
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                fail(commandLine + " did not finish within " + timeout.toSeconds() + " s:\n" + Files.readString(output));
+            }
+            String log = Files.readString(output);
+            assertEquals(0, process.exitValue(), () -> commandLine + " failed:\n" + log);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}
