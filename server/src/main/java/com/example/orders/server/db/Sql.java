@@ -13,8 +13,9 @@ import io.helidon.dbclient.DbRow;
  * <p>Parameters are named ({@code :name}) and always bound, never concatenated. Casts are written
  * {@code CAST(x AS t)} because the DbClient parameter parser reads {@code ::t} as a parameter.
  * No statement count depends on the size of the data: lines go in and out as arrays and joins.
+ * Public so that the benchmark's plain-JDBC baseline runs exactly the same SQL.
  */
-enum Sql {
+public enum Sql {
 
     // --- customers ---------------------------------------------------------------------------
 
@@ -162,6 +163,10 @@ enum Sql {
 
     Sql(String text) {
         this.text = text;
+    }
+
+    public String text() {
+        return text;
     }
 
     /** Runs a statement that returns rows; they are read in full before the result set closes. */
