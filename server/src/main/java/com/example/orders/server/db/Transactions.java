@@ -1,23 +1,52 @@
 package com.example.orders.server.db;
 
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import com.example.orders.server.error.SqlStates;
+
+import io.grpc.Deadline;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 
-/** The one place where write transactions begin, commit and roll back. */
+/** The one place where write transactions begin, commit, roll back and are retried. */
 final class Transactions {
+
+    private static final System.Logger LOG = System.getLogger(Transactions.class.getName());
+    private static final int MAX_ATTEMPTS = 4;
+    private static final long BASE_BACKOFF_MILLIS = 5;
 
     private Transactions() {
     }
 
     /**
-     * Runs {@code work} in a new transaction: commits if it returns, rolls back if it throws.
-     *
-     * <p>The rollback must be explicit: after a failed statement a DbClient transaction stays open,
-     * and a commit would then return normally having persisted nothing.
+     * Runs {@code work} in a new transaction: commits if it returns, rolls back if it throws. When the
+     * database aborts it for a serialization failure or a deadlock, it runs again in a fresh
+     * transaction, up to {@link #MAX_ATTEMPTS} times, after a random pause that grows each time.
      */
     static <T> T inTransaction(DbClient db, Function<DbTransaction, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(db, work);
+            } catch (RuntimeException failure) {
+                long pause = backoffMillis(attempt);
+                if (attempt == MAX_ATTEMPTS || !SqlStates.isRetryable(failure) || pastDeadline(pause)) {
+                    throw failure;
+                }
+                LOG.log(Level.INFO, "Transaction aborted ({0}) in attempt {1}, retrying in {2} ms",
+                        SqlStates.sqlState(failure), attempt, pause);
+                sleep(pause);
+            }
+        }
+    }
+
+    /**
+     * The rollback must be explicit: after a failed statement a DbClient transaction stays open, and
+     * a commit would then return normally having persisted nothing.
+     */
+    private static <T> T once(DbClient db, Function<DbTransaction, T> work) {
         DbTransaction tx = db.transaction();
         T result;
         try {
@@ -32,5 +61,24 @@ final class Transactions {
         }
         tx.commit();
         return result;
+    }
+
+    /** Full jitter: uniformly up to 10, 20, 40 ms, so that the transactions that collided spread out. */
+    private static long backoffMillis(int attempt) {
+        return ThreadLocalRandom.current().nextLong(BASE_BACKOFF_MILLIS << attempt) + 1;
+    }
+
+    private static boolean pastDeadline(long pauseMillis) {
+        Deadline deadline = CallContext.DEADLINE.get();
+        return deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= pauseMillis;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry a transaction", e);
+        }
     }
 }
