@@ -39,9 +39,19 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
 
     private static final AtomicLong UNIQUE = new AtomicLong();
 
+    private final Map<String, String> config;
     private String schema;
     private OrderServer server;
     private ManagedChannel channel;
+
+    public ServiceFixture() {
+        this(Map.of());
+    }
+
+    /** A server with these configuration keys set on top of application.yaml. */
+    public ServiceFixture(Map<String, String> config) {
+        this.config = config;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
@@ -49,9 +59,11 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
                 + "_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         execute("CREATE SCHEMA " + schema);
         TestDatabase database = TestDatabase.get();
-        server = startServer(Map.of("db.url", database.urlWithSchema(schema),
-                                    "db.user", database.user(),
-                                    "db.password", database.password()));
+        Map<String, String> settings = new HashMap<>(config);
+        settings.put("db.url", schemaUrl());
+        settings.put("db.user", database.user());
+        settings.put("db.password", database.password());
+        server = startServer(settings);
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     }
 
@@ -88,6 +100,11 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
 
     public OrderServer server() {
         return server;
+    }
+
+    /** The JDBC URL of this class's schema. */
+    public String schemaUrl() {
+        return TestDatabase.get().urlWithSchema(schema);
     }
 
     // --- test data through the API ----------------------------------------------------------

@@ -14,6 +14,7 @@ import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.StatementCounter;
 import com.example.orders.server.db.StatementMetrics;
+import com.example.orders.server.grpc.CallGate;
 import com.example.orders.server.grpc.GrpcServices;
 
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -36,11 +37,16 @@ public final class OrderServer implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final StatementCounter statements;
+    private final CallGate gate;
+    private final Duration gracePeriod;
     private final WebServer webServer;
 
-    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, WebServer webServer) {
+    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, CallGate gate,
+                        Duration gracePeriod, WebServer webServer) {
         this.resources = resources;
         this.statements = statements;
+        this.gate = gate;
+        this.gracePeriod = gracePeriod;
         this.webServer = webServer;
     }
 
@@ -68,8 +74,10 @@ public final class OrderServer implements AutoCloseable {
                     db, grpcHealth, dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2)));
             resources.add(health);
 
+            Config serviceConfig = config.get("service");
+            CallGate gate = new CallGate(serviceConfig.get("max-concurrent-calls").asInt().orElse(200));
             GrpcRouting.Builder grpc = GrpcRouting.builder();
-            GrpcServices.create(new CustomerStore(db), new ProductStore(db), new OrderStore(db), grpcHealth)
+            GrpcServices.create(new CustomerStore(db), new ProductStore(db), new OrderStore(db), grpcHealth, gate)
                     .forEach(grpc::service);
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
@@ -82,7 +90,9 @@ public final class OrderServer implements AutoCloseable {
                     .start();
             LOG.log(Level.INFO, "Order service listening on port {0} (gRPC, /observe/health, /observe/metrics), "
                     + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
-            return new OrderServer(resources, statements, webServer);
+            Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
+                    .orElse(Duration.ofSeconds(10));
+            return new OrderServer(resources, statements, gate, gracePeriod, webServer);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -118,8 +128,20 @@ public final class OrderServer implements AutoCloseable {
         return statements.total();
     }
 
+    /**
+     * Graceful stop: refuses new calls (UNAVAILABLE), lets those in flight finish within the grace
+     * period, then stops the web server, the health checks, the pool and the embedded database.
+     */
     @Override
     public void close() {
+        LOG.log(Level.INFO, "Stopping: {0} calls in flight, grace period {1}", gate.inFlight(), gracePeriod);
+        try {
+            if (!gate.drain(gracePeriod)) {
+                LOG.log(Level.WARNING, "{0} calls still running after the grace period are cut off", gate.inFlight());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         webServer.stop();
         closeAll(resources);
         LOG.log(Level.INFO, "Order service stopped");

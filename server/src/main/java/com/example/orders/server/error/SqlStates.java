@@ -33,7 +33,8 @@ public final class SqlStates {
 
     /** The transaction lost a race (serialization failure, deadlock): running it again may succeed. */
     public static boolean isRetryable(Throwable failure) {
-        return RETRYABLE.contains(sqlState(failure));
+        String state = sqlState(failure);
+        return state != null && RETRYABLE.contains(state);
     }
 
     /** The statement was stopped at the call's deadline. */

@@ -1,5 +1,7 @@
 package com.example.orders.server.grpc;
 
+import java.io.UncheckedIOException;
+
 import com.example.orders.server.error.ErrorStatus;
 
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -7,9 +9,12 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 
 /** Closes a call whose handler threw with the status {@link ErrorStatus} gives for the failure. */
 final class ErrorMappingInterceptor implements ServerInterceptor {
+
+    private static final System.Logger LOG = System.getLogger(ErrorMappingInterceptor.class.getName());
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call,
@@ -37,6 +42,32 @@ final class ErrorMappingInterceptor implements ServerInterceptor {
     }
 
     private static void fail(ServerCall<?, ?> call, RuntimeException failure) {
-        call.close(ErrorStatus.of(call.getMethodDescriptor().getBareMethodName(), failure), new Metadata());
+        String method = call.getMethodDescriptor().getBareMethodName();
+        Status status;
+        if (failure instanceof UncheckedIOException) {
+            // Writing the response failed: the client cancelled or its connection is gone.
+            LOG.log(System.Logger.Level.INFO, "{0}: client gone before the response was sent ({1})",
+                    method, failure.getMessage());
+            status = Status.CANCELLED.withDescription("client gone");
+        } else {
+            status = statusOf(method, failure);
+        }
+        try {
+            call.close(status, new Metadata());
+        } catch (RuntimeException closeFailure) {
+            // Still closed for the interceptors outside (counts, logs); the client cannot hear it anyway.
+            LOG.log(System.Logger.Level.DEBUG, "Could not send " + status + " to the client", closeFailure);
+        }
+    }
+
+    private static Status statusOf(String method, RuntimeException failure) {
+        try {
+            return ErrorStatus.of(method, failure);
+        } catch (RuntimeException mappingFailure) {
+            // A call that is never closed hangs its client until the deadline: close it whatever happens.
+            failure.addSuppressed(mappingFailure);
+            LOG.log(System.Logger.Level.ERROR, "Could not map a failure to a status", failure);
+            return Status.INTERNAL.withDescription("internal error");
+        }
     }
 }

@@ -23,12 +23,14 @@ public final class GrpcServices {
     public static List<ServerServiceDefinition> create(CustomerStore customers,
                                                        ProductStore products,
                                                        OrderStore orders,
-                                                       HealthStatusManager health) {
+                                                       HealthStatusManager health,
+                                                       CallGate gate) {
         // Helidon ignores GrpcRouting.intercept(...) for bound services, so each is wrapped here.
         // The last interceptor listed runs first: statusHeaders sees every status that leaves.
         ServerServiceDefinition orderService = ServerInterceptors.intercept(
                 new OrderGrpcService(customers, products, orders),
                 new ErrorMappingInterceptor(),
+                gate,
                 new CallLogInterceptor(),
                 HelidonGrpcFixes.statusHeaders());
         ServerServiceDefinition healthService = ServerInterceptors.intercept(

@@ -1,0 +1,102 @@
+package com.example.orders.server;
+
+import static com.example.orders.server.ServiceFixture.line;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.example.orders.v1.CreateCustomerRequest;
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.CreateProductRequest;
+import com.example.orders.v1.Customer;
+import com.example.orders.v1.GetCustomerRequest;
+import com.example.orders.v1.Order;
+import com.example.orders.v1.OrderServiceGrpc;
+import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
+import com.example.orders.v1.Product;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** SIGTERM: new calls are refused, the call in flight finishes, the pool closes, the exit status is 0. */
+class GracefulShutdownTest {
+
+    @RegisterExtension
+    static final ServiceFixture service = new ServiceFixture();
+
+    private static final String APPLICATION_NAME = "order-service-shutdown-test";
+
+    @Test
+    void sigtermLetsTheCallInFlightFinishThenExitsCleanly() throws Exception {
+        try (ServerProcess server = ServerProcess.start(Map.of(
+                "db.url", service.schemaUrl(),
+                "db.pool.dataSource.ApplicationName", APPLICATION_NAME,
+                "service.shutdown-grace-period", "PT20S"))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+                Customer customer = stub.createCustomer(CreateCustomerRequest.newBuilder()
+                        .setEmail("shutdown@example.com").setName("Shut Down").build());
+                Product product = stub.createProduct(CreateProductRequest.newBuilder()
+                        .setSku("SHUTDOWN-1").setName("Last call").setPriceCents(100).setStock(5).build());
+
+                CompletableFuture<Order> inFlight;
+                try (Connection blocker = service.connectToSchema(); Statement lock = blocker.createStatement()) {
+                    blocker.setAutoCommit(false);
+                    lock.execute("SELECT * FROM products WHERE id = " + product.getId() + " FOR UPDATE");
+                    inFlight = CompletableFuture.supplyAsync(() -> stub.createOrder(CreateOrderRequest.newBuilder()
+                            .setCustomerId(customer.getId())
+                            .setRequestId("in-flight")
+                            .addLines(line(product.getId(), 2))
+                            .build()));
+                    awaitSessionsOf("wait_event_type = 'Lock'", 1);
+
+                    server.process().destroy(); // SIGTERM
+                    assertEquals(Status.Code.UNAVAILABLE, untilRefused(stub, customer),
+                                 "a call made while draining is refused");
+                    blocker.rollback(); // lets the call in flight go on
+                }
+
+                assertEquals(2, inFlight.get(30, TimeUnit.SECONDS).getLines(0).getQuantity());
+                assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), server.output());
+                assertEquals(0, server.process().exitValue(), server.output());
+                assertEquals(3, service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
+                awaitSessionsOf("true", 0);
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Calls GetCustomer until the server refuses it, and returns the refusal's code. */
+    private static Status.Code untilRefused(OrderServiceBlockingStub stub, Customer customer) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try {
+                stub.getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build());
+            } catch (StatusRuntimeException e) {
+                return e.getStatus().getCode();
+            }
+            Thread.sleep(50);
+        }
+        return Status.Code.OK;
+    }
+
+    private static void awaitSessionsOf(String condition, long expected) throws Exception {
+        long sessions = -1;
+        for (int attempt = 0; attempt < 100 && sessions != expected; attempt++) {
+            Thread.sleep(attempt == 0 ? 0 : 100);
+            sessions = service.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                                         + APPLICATION_NAME + "' AND " + condition);
+        }
+        assertEquals(expected, sessions, "sessions of the server process where " + condition);
+    }
+}
