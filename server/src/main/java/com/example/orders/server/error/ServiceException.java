@@ -7,7 +7,8 @@ import io.grpc.Status;
  * sent to the client as is, so it names the field or entity at fault and never holds internals.
  */
 public abstract sealed class ServiceException extends RuntimeException
-        permits InvalidArgumentException, NotFoundException, AlreadyExistsException, FailedPreconditionException {
+        permits InvalidArgumentException, NotFoundException, AlreadyExistsException, FailedPreconditionException,
+                ResourceExhaustedException {
 
     ServiceException(String message) {
         super(message, null, false, false);

@@ -24,11 +24,13 @@ public final class GrpcServices {
                                                        ProductStore products,
                                                        OrderStore orders,
                                                        HealthStatusManager health,
-                                                       CallGate gate) {
+                                                       CallGate gate,
+                                                       int maxRequestBytes) {
         // Helidon ignores GrpcRouting.intercept(...) for bound services, so each is wrapped here.
         // The last interceptor listed runs first: statusHeaders sees every status that leaves.
         ServerServiceDefinition orderService = ServerInterceptors.intercept(
-                new OrderGrpcService(customers, products, orders),
+                RequestDecoding.onBytes(new OrderGrpcService(customers, products, orders).bindService()),
+                RequestDecoding.interceptor(maxRequestBytes),
                 new ErrorMappingInterceptor(),
                 gate,
                 new CallLogInterceptor(),
