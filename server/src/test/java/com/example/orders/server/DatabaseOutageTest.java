@@ -9,14 +9,31 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import com.example.orders.server.app.OrderServer;
 import com.example.orders.v1.CreateCustomerRequest;
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.CreateProductRequest;
 import com.example.orders.v1.Customer;
 import com.example.orders.v1.GetCustomerRequest;
+import com.example.orders.v1.Order;
 import com.example.orders.v1.OrderServiceGrpc;
 import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
 
@@ -34,8 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The database stops under a running service and comes back on the same address: calls fail fast
  * with UNAVAILABLE and gRPC health says NOT_SERVING meanwhile, and the pool heals without restarting
- * the service. Uses a PostgreSQL
- * of its own, since it has to stop it.
+ * the service; no order acknowledged is lost and none is half-written. Uses a PostgreSQL of its own,
+ * since it has to stop it.
  */
 class DatabaseOutageTest {
 
@@ -73,6 +90,74 @@ class DatabaseOutageTest {
                 postgres = startPostgres(port);
                 assertEquals(customer.getEmail(), untilAvailable(() -> stub.getCustomer(get)).getEmail());
                 assertEquals(ServingStatus.SERVING, untilStatus(health, ServingStatus.SERVING));
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void ordersAcknowledgedDuringAnOutageMidLoadAreAllThereAndNoneIsHalfWritten() throws Exception {
+        int port = freePort();
+        EmbeddedPostgres postgres = startPostgres(port);
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        try (OrderServer server = ServiceFixture.startServer(Map.of("db.url", url))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+                OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
+                long customerId = stub.createCustomer(CreateCustomerRequest.newBuilder()
+                        .setEmail("midload@example.com").setName("Mid Load").build()).getId();
+                List<Long> productIds = IntStream.range(0, 3).mapToObj(i -> stub.createProduct(CreateProductRequest.newBuilder()
+                        .setSku("MIDLOAD-" + i).setName("Product " + i).setPriceCents(100).setStock(1_000_000).build())
+                        .getId()).toList();
+                Map<Long, Integer> acknowledged = new ConcurrentHashMap<>(); // order id -> lines
+                AtomicLong slowestFailureMillis = new AtomicLong();
+                AtomicBoolean running = new AtomicBoolean(true);
+                AtomicInteger requests = new AtomicInteger();
+                List<Future<?>> load = IntStream.range(0, 4).<Future<?>>mapToObj(i -> clients.submit(() -> {
+                    while (running.get()) {
+                        CreateOrderRequest.Builder request = CreateOrderRequest.newBuilder()
+                                .setCustomerId(customerId).setRequestId("r" + requests.incrementAndGet());
+                        productIds.forEach(id -> request.addLines(ServiceFixture.line(id, 1)));
+                        long start = System.nanoTime();
+                        try {
+                            Order order = stub.withDeadlineAfter(30, TimeUnit.SECONDS).createOrder(request.build());
+                            acknowledged.put(order.getId(), order.getLinesCount());
+                        } catch (StatusRuntimeException e) {
+                            assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), () -> "status " + e.getStatus());
+                            slowestFailureMillis.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
+                        }
+                    }
+                })).toList();
+
+                Thread.sleep(1_000);
+                int beforeOutage = acknowledged.size();
+                postgres.close();
+                Thread.sleep(2_000);
+                postgres = startPostgres(port);
+                Thread.sleep(3_000);
+                running.set(false);
+                for (Future<?> client : load) {
+                    client.get(60, TimeUnit.SECONDS);
+                }
+
+                assertTrue(beforeOutage > 0 && acknowledged.size() > beforeOutage, "orders before and after the outage");
+                assertTrue(slowestFailureMillis.get() < 10_000, "slowest failure " + slowestFailureMillis + " ms");
+                try (Connection db = DriverManager.getConnection(url);
+                     Statement query = db.createStatement();
+                     ResultSet orders = query.executeQuery("SELECT o.id, count(l.order_id), o.total_cents,"
+                             + " coalesce(sum(l.quantity * l.unit_price_cents), 0) FROM orders o"
+                             + " LEFT JOIN order_lines l ON l.order_id = o.id GROUP BY o.id")) {
+                    Map<Long, Integer> stored = new HashMap<>();
+                    while (orders.next()) {
+                        assertEquals(3, orders.getInt(2), "lines of order " + orders.getLong(1));
+                        assertEquals(orders.getLong(4), orders.getLong(3), "total of order " + orders.getLong(1));
+                        stored.put(orders.getLong(1), orders.getInt(2));
+                    }
+                    acknowledged.forEach((id, lines) -> assertEquals(lines, stored.get(id), "acknowledged order " + id));
+                }
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
