@@ -78,7 +78,8 @@ public final class OrderServer implements AutoCloseable {
             CallGate gate = new CallGate(serviceConfig.get("max-concurrent-calls").asInt().orElse(200));
             GrpcRouting.Builder grpc = GrpcRouting.builder();
             GrpcServices.create(new CustomerStore(db), new ProductStore(db), new OrderStore(db), grpcHealth, gate,
-                                serviceConfig.get("max-request-bytes").asInt().orElse(1024 * 1024))
+                                serviceConfig.get("max-request-bytes").asInt().orElse(1024 * 1024),
+                                serviceConfig.get("auth.token").asString().orElse(""))
                     .forEach(grpc::service);
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))

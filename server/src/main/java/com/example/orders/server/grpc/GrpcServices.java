@@ -1,11 +1,13 @@
 package com.example.orders.server.grpc;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -25,16 +27,23 @@ public final class GrpcServices {
                                                        OrderStore orders,
                                                        HealthStatusManager health,
                                                        CallGate gate,
-                                                       int maxRequestBytes) {
+                                                       int maxRequestBytes,
+                                                       String authToken) {
         // Helidon ignores GrpcRouting.intercept(...) for bound services, so each is wrapped here.
-        // The last interceptor listed runs first: statusHeaders sees every status that leaves.
-        ServerServiceDefinition orderService = ServerInterceptors.intercept(
-                RequestDecoding.onBytes(new OrderGrpcService(customers, products, orders).bindService()),
+        // The last interceptor listed runs first: statusHeaders sees every status that leaves,
+        // the access log every call, and a call refused by the token never takes a slot in the gate.
+        List<ServerInterceptor> interceptors = new ArrayList<>(List.of(
                 RequestDecoding.interceptor(maxRequestBytes),
                 new ErrorMappingInterceptor(),
-                gate,
-                new CallLogInterceptor(),
-                HelidonGrpcFixes.statusHeaders());
+                gate));
+        if (!authToken.isEmpty()) {
+            interceptors.add(new BearerTokenAuth(authToken));
+        }
+        interceptors.add(new CallLogInterceptor());
+        interceptors.add(HelidonGrpcFixes.statusHeaders());
+        ServerServiceDefinition orderService = ServerInterceptors.intercept(
+                RequestDecoding.onBytes(new OrderGrpcService(customers, products, orders).bindService()),
+                interceptors);
         ServerServiceDefinition healthService = ServerInterceptors.intercept(
                 health.getHealthService(), HelidonGrpcFixes.statusHeaders());
         ServerServiceDefinition reflection = ProtoReflectionService.newInstance().bindService();
