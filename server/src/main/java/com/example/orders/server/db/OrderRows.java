@@ -29,8 +29,10 @@ final class OrderRows {
      * Builds orders from rows grouped as for {@link #toOrders(List)}, reading them one at a time:
      * each order goes to {@code consumer} as soon as the first row of the next one (or the end) is
      * read, so only one order is held at a time. Stops reading when {@code consumer} returns false.
+     * Returns the number of orders handed to {@code consumer}.
      */
-    static void forEachOrder(Iterator<DbRow> rows, Predicate<Order> consumer) {
+    static long forEachOrder(Iterator<DbRow> rows, Predicate<Order> consumer) {
+        long count = 0;
         Order.Builder current = null;
         while (rows.hasNext()) {
             DbRow row = rows.next();
@@ -39,8 +41,11 @@ final class OrderRows {
                 continue; // LIST_ORDERS: the customer exists but has no order on this page
             }
             if (current == null || current.getId() != orderId) {
-                if (current != null && !consumer.test(current.build())) {
-                    return;
+                if (current != null) {
+                    count++;
+                    if (!consumer.test(current.build())) {
+                        return count;
+                    }
                 }
                 current = orderHeader(row, orderId);
             }
@@ -50,8 +55,10 @@ final class OrderRows {
             }
         }
         if (current != null) {
+            count++;
             consumer.test(current.build());
         }
+        return count;
     }
 
     private static Order.Builder orderHeader(DbRow row, long orderId) {

@@ -5,7 +5,10 @@ import java.util.function.Function;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 
-/** The one place where write transactions begin, commit and roll back. */
+/**
+ * The one place where transactions begin, commit and roll back: those of the writes, and that of
+ * the export, which needs one to read through a cursor.
+ */
 final class Transactions {
 
     private Transactions() {

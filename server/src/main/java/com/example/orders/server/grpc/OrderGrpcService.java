@@ -1,6 +1,8 @@
 package com.example.orders.server.grpc;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
@@ -11,6 +13,7 @@ import com.example.orders.v1.CreateCustomerRequest;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.CreateProductRequest;
 import com.example.orders.v1.Customer;
+import com.example.orders.v1.ExportOrdersRequest;
 import com.example.orders.v1.GetCustomerRequest;
 import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.GetOrdersRequest;
@@ -25,6 +28,7 @@ import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.Product;
 import com.example.orders.v1.UpdateOrderStatusRequest;
 
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -108,6 +112,30 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     public void getOrders(GetOrdersRequest request, StreamObserver<GetOrdersResponse> responses) {
         List<Long> ids = Requests.ids(request.getIdsList());
         reply(responses, GetOrdersResponse.newBuilder().addAllOrders(orders.getAll(ids)).build());
+    }
+
+    /**
+     * Streams the orders as the store reads them, on the call's own virtual thread: {@code onNext}
+     * blocks while the client's HTTP/2 flow-control window is full, so a slow client slows the
+     * database read down instead of orders piling up in memory.
+     */
+    @Override
+    public void exportOrders(ExportOrdersRequest request, StreamObserver<Order> responses) {
+        long customerId = Requests.customerFilter(request.getCustomerId());
+        OrderStatus status = Requests.statusFilter(request.getStatus());
+        Instant createdAfter = request.hasCreatedAfter()
+                ? Requests.timestamp("created_after", request.getCreatedAfter())
+                : null;
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ((ServerCallStreamObserver<Order>) responses).setOnCancelHandler(() -> cancelled.set(true));
+        orders.export(customerId, status, createdAfter, order -> {
+            responses.onNext(order);
+            return !cancelled.get();
+        });
+        // grpc-java's observer would close a cancelled call all the same; there is no one to tell.
+        if (!cancelled.get()) {
+            responses.onCompleted();
+        }
     }
 
     @Override
