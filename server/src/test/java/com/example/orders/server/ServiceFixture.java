@@ -90,6 +90,11 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
         return server;
     }
 
+    /** This class's schema in the test database, e.g. for a server of its own. */
+    public String schema() {
+        return schema;
+    }
+
     // --- test data through the API ----------------------------------------------------------
 
     public Customer customer() {

@@ -28,12 +28,18 @@ public final class OrderServer implements AutoCloseable {
     private final EmbeddedDatabase embedded;
     private final DbClient db;
     private final StatementCounter statements;
+    private final OrderStore orders;
     private final WebServer webServer;
 
-    private OrderServer(EmbeddedDatabase embedded, DbClient db, StatementCounter statements, WebServer webServer) {
+    private OrderServer(EmbeddedDatabase embedded,
+                        DbClient db,
+                        StatementCounter statements,
+                        OrderStore orders,
+                        WebServer webServer) {
         this.embedded = embedded;
         this.db = db;
         this.statements = statements;
+        this.orders = orders;
         this.webServer = webServer;
     }
 
@@ -57,17 +63,18 @@ public final class OrderServer implements AutoCloseable {
                     .config(poolConfig(database, dbConfig.get("pool")))
                     .addService(statements)
                     .build();
+            OrderStore orders = new OrderStore(db);
 
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
                     .addRouting(GrpcRouting.builder()
                             .service(GrpcServices.orderService(
-                                    new CustomerStore(db), new ProductStore(db), new OrderStore(db))))
+                                    new CustomerStore(db), new ProductStore(db), orders)))
                     .build()
                     .start();
             LOG.log(Level.INFO, "Order service listening on port {0} (gRPC), database {1}",
                     String.valueOf(webServer.port()), database.safeUrl());
-            return new OrderServer(embedded, db, statements, webServer);
+            return new OrderServer(embedded, db, statements, orders, webServer);
         } catch (RuntimeException e) {
             if (db != null) {
                 db.close();
@@ -97,6 +104,11 @@ public final class OrderServer implements AutoCloseable {
     /** Statements run since start, across all calls. */
     public long statementsExecuted() {
         return statements.total();
+    }
+
+    /** Orders read by ExportOrders calls since start. */
+    public long ordersExported() {
+        return orders.ordersExported();
     }
 
     @Override

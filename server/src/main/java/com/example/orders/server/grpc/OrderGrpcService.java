@@ -1,5 +1,6 @@
 package com.example.orders.server.grpc;
 
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,7 @@ import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.Product;
 import com.example.orders.v1.UpdateOrderStatusRequest;
 
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -132,9 +134,26 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
             responses.onNext(order);
             return !cancelled.get();
         });
-        // grpc-java's observer would close a cancelled call all the same; there is no one to tell.
-        if (!cancelled.get()) {
+        if (cancelled.get()) {
+            endCancelledExport(responses);
+        } else {
             responses.onCompleted();
+        }
+    }
+
+    /**
+     * Helidon 4.1.7 never tells a call that the client cancelled it (RST_STREAM); it cancels the
+     * call itself when a write fails: the connection is closed, or the client has taken nothing for
+     * the HTTP/2 flow-control-timeout. A client of the second kind is still there and would wait
+     * for the end of the stream forever, so it is told. To a closed connection nothing can be sent.
+     */
+    private static void endCancelledExport(StreamObserver<Order> responses) {
+        try {
+            responses.onError(Status.CANCELLED
+                    .withDescription("export stopped: the client took no order for too long")
+                    .asRuntimeException());
+        } catch (UncheckedIOException connectionClosed) {
+            // no one left to tell
         }
     }
 
