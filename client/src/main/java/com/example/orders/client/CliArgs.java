@@ -113,6 +113,10 @@ final class CliArgs {
         return optional(name).map(value -> toInt(name, value)).orElse(defaultValue);
     }
 
+    long optionalLong(String name, long defaultValue) {
+        return optional(name).map(value -> toLong(name, value)).orElse(defaultValue);
+    }
+
     void requireAllUsed() {
         Set<String> unknown = new TreeSet<>(options.keySet());
         unknown.removeAll(used);

@@ -1,5 +1,9 @@
 package com.example.orders.client;
 
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -9,6 +13,7 @@ import com.example.orders.v1.CancelOrderRequest;
 import com.example.orders.v1.CreateCustomerRequest;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.CreateProductRequest;
+import com.example.orders.v1.ExportOrdersRequest;
 import com.example.orders.v1.GetCustomerRequest;
 import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.GetOrdersRequest;
@@ -21,6 +26,7 @@ import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.UpdateOrderStatusRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -45,6 +51,9 @@ public final class OrdersCli {
               list-orders     --customer-id C [--status PENDING|PAID|SHIPPED|CANCELLED]
                               [--page-size N] [--page-token T]
               get-orders      --id ID [--id ID ...]
+              export-orders   [--customer-id C] [--status PENDING|PAID|SHIPPED|CANCELLED]
+                              [--created-after 2026-01-31T00:00:00Z]
+                              every matching order, one JSON object per line, as they arrive
               update-status   --id ID --status PAID|SHIPPED|CANCELLED
               cancel-order    --id ID
 
@@ -78,9 +87,14 @@ public final class OrdersCli {
 
         ManagedChannel channel = ManagedChannelBuilder.forTarget(args.target()).usePlaintext().build();
         try {
-            OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-            System.out.println(JsonFormat.printer().includingDefaultValueFields().print(call(stub, request)));
+            OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
+            if (request instanceof ExportOrdersRequest export) {
+                // An export takes as long as there are orders to send: no deadline.
+                printJsonLines(stub.exportOrders(export), System.out);
+            } else {
+                Message response = call(stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS), request);
+                System.out.println(JsonFormat.printer().includingDefaultValueFields().print(response));
+            }
             return 0;
         } catch (StatusRuntimeException e) {
             System.err.println("ERROR " + describe(e.getStatus()));
@@ -129,6 +143,15 @@ public final class OrdersCli {
             case "get-orders" -> GetOrdersRequest.newBuilder()
                     .addAllIds(args.repeated("id").stream().map(id -> CliArgs.toLong("id", id)).toList())
                     .build();
+            // Customer 0 and an unspecified status stand for all of them.
+            case "export-orders" -> {
+                ExportOrdersRequest.Builder export = ExportOrdersRequest.newBuilder()
+                        .setCustomerId(args.optionalLong("customer-id", 0))
+                        .setStatus(args.optional("status").map(OrdersCli::toStatus)
+                                .orElse(OrderStatus.ORDER_STATUS_UNSPECIFIED));
+                args.optional("created-after").map(OrdersCli::toTimestamp).ifPresent(export::setCreatedAfter);
+                yield export.build();
+            }
             case "update-status" -> UpdateOrderStatusRequest.newBuilder()
                     .setOrderId(args.requiredLong("id"))
                     .setStatus(toStatus(args.required("status")))
@@ -142,6 +165,7 @@ public final class OrdersCli {
         return request;
     }
 
+    /** Calls the unary RPC that takes {@code request}. */
     private static Message call(OrderServiceBlockingStub stub, Message request) {
         return switch (request) {
             case CreateCustomerRequest r -> stub.createCustomer(r);
@@ -156,6 +180,15 @@ public final class OrdersCli {
             case CancelOrderRequest r -> stub.cancelOrder(r);
             default -> throw new IllegalArgumentException("no RPC takes " + request.getClass().getName());
         };
+    }
+
+    /** One compact JSON object per line (JSON Lines), each printed as soon as it arrives. */
+    static void printJsonLines(Iterator<? extends Message> messages, PrintStream out)
+            throws InvalidProtocolBufferException {
+        JsonFormat.Printer printer = JsonFormat.printer().includingDefaultValueFields().omittingInsignificantWhitespace();
+        while (messages.hasNext()) {
+            out.println(printer.print(messages.next()));
+        }
     }
 
     /** The user needs the generated id to retry the same order without placing it twice. */
@@ -193,6 +226,16 @@ public final class OrdersCli {
             default -> throw new UsageException(
                     "--status must be PENDING, PAID, SHIPPED or CANCELLED, got '" + status + "'");
         };
+    }
+
+    private static Timestamp toTimestamp(String time) {
+        try {
+            Instant instant = Instant.parse(time);
+            return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--created-after must be an ISO-8601 time such as 2026-01-31T00:00:00Z, got '"
+                    + time + "'");
+        }
     }
 
     /** Transport failures such as a refused connection carry the useful detail in the cause. */

@@ -84,6 +84,7 @@ class CliArgsTest {
 
         assertEquals(Optional.empty(), args.optional("id"));
         assertEquals(20, args.optionalInt("page-size", 20));
+        assertEquals(0L, args.optionalLong("customer-id", 0));
         assertEquals("get-order needs --id",
                 assertThrows(UsageException.class, () -> args.required("id")).getMessage());
         assertEquals("get-order needs at least one --id",

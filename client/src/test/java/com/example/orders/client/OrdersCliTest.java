@@ -4,18 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.CreateProductRequest;
+import com.example.orders.v1.CustomerSummary;
+import com.example.orders.v1.ExportOrdersRequest;
 import com.example.orders.v1.GetOrdersRequest;
 import com.example.orders.v1.ListOrdersRequest;
 import com.example.orders.v1.ListProductsRequest;
+import com.example.orders.v1.Order;
 import com.example.orders.v1.OrderLineRequest;
 import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.UpdateOrderStatusRequest;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.JsonFormat;
 import org.junit.jupiter.api.Test;
 
 /** Turning command lines into requests; no server involved. */
@@ -97,6 +106,51 @@ class OrdersCliTest {
     }
 
     @Test
+    void exportOrdersWithEveryFilter() {
+        assertEquals(
+                ExportOrdersRequest.newBuilder()
+                        .setCustomerId(4)
+                        .setStatus(OrderStatus.ORDER_STATUS_PAID)
+                        .setCreatedAfter(Timestamp.newBuilder().setSeconds(1_769_854_530).setNanos(500_000_000))
+                        .build(),
+                request("export-orders", "--customer-id", "4", "--status", "paid",
+                        "--created-after", "2026-01-31T10:15:30.5Z"));
+    }
+
+    @Test
+    void exportOrdersWithoutFiltersExportsEverything() {
+        assertEquals(ExportOrdersRequest.getDefaultInstance(), request("export-orders"));
+    }
+
+    @Test
+    void exportOrdersTakesTimesWithAnOffset() {
+        assertEquals(
+                ExportOrdersRequest.newBuilder().setCreatedAfter(Timestamp.newBuilder().setSeconds(1_769_853_600)).build(),
+                request("export-orders", "--created-after", "2026-01-31T12:00:00+02:00"));
+    }
+
+    @Test
+    void exportOrdersNeedsAnIsoTime() {
+        assertUsage("--created-after must be an ISO-8601 time such as 2026-01-31T00:00:00Z, got '2026-01-31'",
+                "export-orders", "--created-after", "2026-01-31");
+    }
+
+    @Test
+    void exportedOrdersArePrintedOnePerLine() throws InvalidProtocolBufferException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Order> orders = List.of(
+                Order.newBuilder().setId(1).setCustomer(CustomerSummary.newBuilder().setId(7).setName("Ada")).build(),
+                Order.newBuilder().setId(2).setStatus(OrderStatus.ORDER_STATUS_PAID).build());
+
+        OrdersCli.printJsonLines(orders.iterator(), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size());
+        assertEquals(orders.get(0), parse(lines.get(0)));
+        assertEquals(orders.get(1), parse(lines.get(1)));
+    }
+
+    @Test
     void optionsOfOtherCommandsAreRejected() {
         assertUsage("get-order does not take --customer-id", "get-order", "--id", "1", "--customer-id", "2");
     }
@@ -104,6 +158,12 @@ class OrdersCliTest {
     @Test
     void unknownCommandIsRejected() {
         assertUsage("unknown command 'delete-order'", "delete-order", "--id", "1");
+    }
+
+    private static Order parse(String json) throws InvalidProtocolBufferException {
+        Order.Builder order = Order.newBuilder();
+        JsonFormat.parser().merge(json, order);
+        return order.build();
     }
 
     private static Message request(String... argv) {

@@ -102,6 +102,11 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
         return server;
     }
 
+    /** This class's schema in the test database, e.g. for a server of its own. */
+    public String schema() {
+        return schema;
+    }
+
     /** The JDBC URL of this class's schema. */
     public String schemaUrl() {
         return TestDatabase.get().urlWithSchema(schema);

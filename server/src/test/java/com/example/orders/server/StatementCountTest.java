@@ -3,12 +3,14 @@ package com.example.orders.server;
 import static com.example.orders.server.ServiceFixture.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.Customer;
+import com.example.orders.v1.ExportOrdersRequest;
 import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.GetOrdersRequest;
 import com.example.orders.v1.ListOrdersRequest;
@@ -66,6 +68,28 @@ class StatementCountTest {
         assertEquals(1, pageOfOne);
         assertEquals(1, pageOfFifty);
         assertEquals(1, batchOfFifty);
+    }
+
+    @Test
+    void exportOrdersRunsOneStatementForOneOrderAndFifty() {
+        List<Product> products = products(3);
+        Customer small = service.customer();
+        createOrder(small, products);
+        Customer large = service.customer();
+        IntStream.range(0, 50).forEach(i -> createOrder(large, products));
+
+        long oneOrder = statementsOf(() -> assertEquals(1, exportedCount(small)));
+        long fiftyOrders = statementsOf(() -> assertEquals(50, exportedCount(large)));
+
+        assertEquals(1, oneOrder);
+        assertEquals(1, fiftyOrders);
+    }
+
+    private static int exportedCount(Customer customer) {
+        List<Order> orders = new ArrayList<>();
+        service.stub().exportOrders(ExportOrdersRequest.newBuilder().setCustomerId(customer.getId()).build())
+                .forEachRemaining(orders::add);
+        return orders.size();
     }
 
     private static List<Product> products(int count) {

@@ -37,14 +37,16 @@ public final class OrderServer implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final StatementCounter statements;
+    private final OrderStore orders;
     private final CallGate gate;
     private final Duration gracePeriod;
     private final WebServer webServer;
 
-    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, CallGate gate,
+    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, OrderStore orders, CallGate gate,
                         Duration gracePeriod, WebServer webServer) {
         this.resources = resources;
         this.statements = statements;
+        this.orders = orders;
         this.gate = gate;
         this.gracePeriod = gracePeriod;
         this.webServer = webServer;
@@ -68,6 +70,7 @@ public final class OrderServer implements AutoCloseable {
                     .build();
             resources.add(db); // closes the pool
             resources.add(PoolMetrics.register(pool));
+            OrderStore orders = new OrderStore(db);
 
             HealthStatusManager grpcHealth = new HealthStatusManager();
             DatabaseHealth health = DatabaseHealth.start(
@@ -77,7 +80,7 @@ public final class OrderServer implements AutoCloseable {
             Config serviceConfig = config.get("service");
             CallGate gate = new CallGate(serviceConfig.get("max-concurrent-calls").asInt().orElse(200));
             GrpcRouting.Builder grpc = GrpcRouting.builder();
-            GrpcServices.create(new CustomerStore(db), new ProductStore(db), new OrderStore(db), grpcHealth, gate,
+            GrpcServices.create(new CustomerStore(db), new ProductStore(db), orders, grpcHealth, gate,
                                 serviceConfig.get("max-request-bytes").asInt().orElse(1024 * 1024),
                                 serviceConfig.get("auth.token").asString().orElse(""))
                     .forEach(grpc::service);
@@ -94,7 +97,7 @@ public final class OrderServer implements AutoCloseable {
                     + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
             Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
                     .orElse(Duration.ofSeconds(10));
-            return new OrderServer(resources, statements, gate, gracePeriod, webServer);
+            return new OrderServer(resources, statements, orders, gate, gracePeriod, webServer);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -128,6 +131,11 @@ public final class OrderServer implements AutoCloseable {
     /** Statements run by gRPC calls since start. */
     public long statementsExecuted() {
         return statements.total();
+    }
+
+    /** Orders read by ExportOrders calls since start. */
+    public long ordersExported() {
+        return orders.ordersExported();
     }
 
     /**

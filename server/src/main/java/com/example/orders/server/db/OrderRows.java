@@ -2,7 +2,9 @@ package com.example.orders.server.db;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.Predicate;
 
 import com.example.orders.v1.CustomerSummary;
 import com.example.orders.v1.Order;
@@ -19,15 +21,31 @@ final class OrderRows {
     /** Rows must come grouped by order (each order's rows together), lines in line order. */
     static List<Order> toOrders(List<DbRow> rows) {
         List<Order> orders = new ArrayList<>();
+        forEachOrder(rows.iterator(), orders::add);
+        return orders;
+    }
+
+    /**
+     * Builds orders from rows grouped as for {@link #toOrders(List)}, reading them one at a time:
+     * each order goes to {@code consumer} as soon as the first row of the next one (or the end) is
+     * read, so only one order is held at a time. Stops reading when {@code consumer} returns false.
+     * Returns the number of orders handed to {@code consumer}.
+     */
+    static long forEachOrder(Iterator<DbRow> rows, Predicate<Order> consumer) {
+        long count = 0;
         Order.Builder current = null;
-        for (DbRow row : rows) {
+        while (rows.hasNext()) {
+            DbRow row = rows.next();
             Long orderId = row.column("id").get(Long.class);
             if (orderId == null) {
                 continue; // LIST_ORDERS: the customer exists but has no order on this page
             }
             if (current == null || current.getId() != orderId) {
                 if (current != null) {
-                    orders.add(current.build());
+                    count++;
+                    if (!consumer.test(current.build())) {
+                        return count;
+                    }
                 }
                 current = orderHeader(row, orderId);
             }
@@ -37,9 +55,10 @@ final class OrderRows {
             }
         }
         if (current != null) {
-            orders.add(current.build());
+            count++;
+            consumer.test(current.build());
         }
-        return orders;
+        return count;
     }
 
     private static Order.Builder orderHeader(DbRow row, long orderId) {

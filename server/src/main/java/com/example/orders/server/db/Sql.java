@@ -35,6 +35,10 @@ public enum Sql {
             WHERE c.id = :id
             GROUP BY c.id"""),
 
+    /** Tells an export that found nothing for a customer whether the customer exists. */
+    CUSTOMER_EXISTS("""
+            SELECT id FROM customers WHERE id = :id"""),
+
     // --- products ----------------------------------------------------------------------------
 
     /** Returns no row when the SKU is taken. */
@@ -139,6 +143,20 @@ public enum Sql {
             ORDER BY o.id, l.line_no"""),
 
     /**
+     * Every order matching the filters, with its lines, in ascending id order: ExportOrders reads it
+     * through a cursor as the client takes the orders. {@code :customer_id} 0, {@code :status} ''
+     * and a null {@code :created_after} match everything.
+     */
+    EXPORT_ORDERS(OrderColumns.SELECT + """
+            FROM orders o
+            JOIN customers c ON c.id = o.customer_id
+            LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
+            WHERE (:customer_id = 0 OR o.customer_id = :customer_id)
+              AND (:status = '' OR o.status = :status)
+              AND (CAST(:created_after AS timestamptz) IS NULL OR o.created_at > :created_after)
+            ORDER BY o.id, l.line_no"""),
+
+    /**
      * One page of a customer's orders, newest first, with their lines. The customer row is always
      * there when the customer exists, with null order columns if the page is empty; no row at all
      * means no such customer. {@code :after_id} is the keyset cursor, {@code :status} '' means any.
@@ -171,9 +189,17 @@ public enum Sql {
 
     /** Runs a statement that returns rows; they are read in full before the result set closes. */
     List<DbRow> rows(DbExecute exec, Map<String, ?> params) {
-        try (Stream<DbRow> rows = exec.createNamedQuery(name(), text).params(params).execute()) {
+        try (Stream<DbRow> rows = stream(exec, params)) {
             return rows.toList();
         }
+    }
+
+    /**
+     * Runs a query whose rows are read as the stream is consumed. The stream holds the result set
+     * (and, outside a transaction, the connection): close it.
+     */
+    Stream<DbRow> stream(DbExecute exec, Map<String, ?> params) {
+        return exec.createNamedQuery(name(), text).params(params).execute();
     }
 
     /** Runs a statement that returns no rows, giving the number of rows it changed. */

@@ -11,7 +11,10 @@ import io.grpc.Deadline;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 
-/** The one place where write transactions begin, commit, roll back and are retried. */
+/**
+ * The one place where transactions begin, commit, roll back and are retried: those of the writes,
+ * and that of the export, which needs one to read through a cursor.
+ */
 final class Transactions {
 
     private static final System.Logger LOG = System.getLogger(Transactions.class.getName());
@@ -43,10 +46,13 @@ final class Transactions {
     }
 
     /**
-     * The rollback must be explicit: after a failed statement a DbClient transaction stays open, and
+     * Runs {@code work} in a new transaction, without retry: for work that has effects outside the
+     * database, such as an export that has already streamed orders to its client.
+     *
+     * <p>The rollback must be explicit: after a failed statement a DbClient transaction stays open, and
      * a commit would then return normally having persisted nothing.
      */
-    private static <T> T once(DbClient db, Function<DbTransaction, T> work) {
+    static <T> T once(DbClient db, Function<DbTransaction, T> work) {
         DbTransaction tx = db.transaction();
         T result;
         try {

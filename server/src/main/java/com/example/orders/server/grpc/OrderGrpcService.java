@@ -1,6 +1,9 @@
 package com.example.orders.server.grpc;
 
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
@@ -11,6 +14,7 @@ import com.example.orders.v1.CreateCustomerRequest;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.CreateProductRequest;
 import com.example.orders.v1.Customer;
+import com.example.orders.v1.ExportOrdersRequest;
 import com.example.orders.v1.GetCustomerRequest;
 import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.GetOrdersRequest;
@@ -25,6 +29,8 @@ import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.Product;
 import com.example.orders.v1.UpdateOrderStatusRequest;
 
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -108,6 +114,47 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     public void getOrders(GetOrdersRequest request, StreamObserver<GetOrdersResponse> responses) {
         List<Long> ids = Requests.ids(request.getIdsList());
         reply(responses, GetOrdersResponse.newBuilder().addAllOrders(orders.getAll(ids)).build());
+    }
+
+    /**
+     * Streams the orders as the store reads them, on the call's own virtual thread: {@code onNext}
+     * blocks while the client's HTTP/2 flow-control window is full, so a slow client slows the
+     * database read down instead of orders piling up in memory.
+     */
+    @Override
+    public void exportOrders(ExportOrdersRequest request, StreamObserver<Order> responses) {
+        long customerId = Requests.customerFilter(request.getCustomerId());
+        OrderStatus status = Requests.statusFilter(request.getStatus());
+        Instant createdAfter = request.hasCreatedAfter()
+                ? Requests.timestamp("created_after", request.getCreatedAfter())
+                : null;
+        AtomicBoolean cancelled = new AtomicBoolean();
+        ((ServerCallStreamObserver<Order>) responses).setOnCancelHandler(() -> cancelled.set(true));
+        orders.export(customerId, status, createdAfter, order -> {
+            responses.onNext(order);
+            return !cancelled.get();
+        });
+        if (cancelled.get()) {
+            endCancelledExport(responses);
+        } else {
+            responses.onCompleted();
+        }
+    }
+
+    /**
+     * Helidon 4.1.7 never tells a call that the client cancelled it (RST_STREAM); it cancels the
+     * call itself when a write fails: the connection is closed, or the client has taken nothing for
+     * the HTTP/2 flow-control-timeout. A client of the second kind is still there and would wait
+     * for the end of the stream forever, so it is told. To a closed connection nothing can be sent.
+     */
+    private static void endCancelledExport(StreamObserver<Order> responses) {
+        try {
+            responses.onError(Status.CANCELLED
+                    .withDescription("export stopped: the client took no order for too long")
+                    .asRuntimeException());
+        } catch (UncheckedIOException connectionClosed) {
+            // no one left to tell
+        }
     }
 
     @Override

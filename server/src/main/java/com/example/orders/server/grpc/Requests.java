@@ -1,5 +1,6 @@
 package com.example.orders.server.grpc;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import com.example.orders.server.error.InvalidArgumentException;
 import com.example.orders.v1.OrderLineRequest;
 import com.example.orders.v1.OrderStatus;
+import com.google.protobuf.Timestamp;
 
 /**
  * Checks of request fields, each failing with INVALID_ARGUMENT that names the field. Everything is
@@ -30,6 +32,9 @@ final class Requests {
     private static final int MAX_EMAIL_LENGTH = 254;
     private static final int MAX_SKU_LENGTH = 64;
     private static final int MAX_REQUEST_ID_LENGTH = 100;
+    /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the bounds of google.protobuf.Timestamp. */
+    private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+    private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
     private Requests() {
     }
@@ -39,6 +44,27 @@ final class Requests {
             throw invalid(field + " must be a positive id, got " + value);
         }
         return value;
+    }
+
+    /** A customer filter: 0 stands for every customer. */
+    static long customerFilter(long value) {
+        if (value < 0) {
+            throw invalid("customer_id must be a positive id, or 0 for every customer, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * A point in time, in the range protobuf allows (years 1 to 9999, which PostgreSQL holds);
+     * the future is fine.
+     */
+    static Instant timestamp(String field, Timestamp value) {
+        if (value.getSeconds() < MIN_TIMESTAMP_SECONDS || value.getSeconds() > MAX_TIMESTAMP_SECONDS
+                || value.getNanos() < 0 || value.getNanos() > 999_999_999) {
+            throw invalid(field + " must be a time between 0001-01-01 and 9999-12-31 with nanos in 0..999999999, got "
+                    + "seconds " + value.getSeconds() + " and nanos " + value.getNanos());
+        }
+        return Instant.ofEpochSecond(value.getSeconds(), value.getNanos());
     }
 
     /** A display name: surrounding whitespace is dropped, something must remain. */
