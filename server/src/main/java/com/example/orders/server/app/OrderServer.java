@@ -1,7 +1,9 @@
 package com.example.orders.server.app;
 
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,8 @@ import com.example.orders.server.db.StatementCounter;
 import com.example.orders.server.db.StatementMetrics;
 import com.example.orders.server.grpc.CallGate;
 import com.example.orders.server.grpc.GrpcServices;
+import com.example.orders.server.grpc.PageTokens;
+import com.example.orders.server.grpc.ServiceLimits;
 
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
@@ -78,10 +82,11 @@ public final class OrderServer implements AutoCloseable {
             resources.add(health);
 
             Config serviceConfig = config.get("service");
-            CallGate gate = new CallGate(serviceConfig.get("max-concurrent-calls").asInt().orElse(200));
+            ServiceLimits limits = limits(serviceConfig);
+            CallGate gate = new CallGate(limits.maxConcurrentCalls());
             GrpcRouting.Builder grpc = GrpcRouting.builder();
-            GrpcServices.create(new CustomerStore(db), new ProductStore(db), orders, grpcHealth, gate,
-                                serviceConfig.get("max-request-bytes").asInt().orElse(1024 * 1024),
+            GrpcServices.create(new CustomerStore(db), new ProductStore(db), orders, grpcHealth, gate, limits,
+                                new PageTokens(pageTokenSecret(serviceConfig)),
                                 serviceConfig.get("auth.token").asString().orElse(""))
                     .forEach(grpc::service);
             WebServer webServer = WebServer.builder()
@@ -102,6 +107,26 @@ public final class OrderServer implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    private static ServiceLimits limits(Config service) {
+        return new ServiceLimits(service.get("max-concurrent-calls").asInt().orElse(200),
+                                 service.get("max-request-bytes").asInt().orElse(1024 * 1024),
+                                 service.get("max-lines-per-order").asInt().orElse(100),
+                                 service.get("max-page-size").asInt().orElse(100));
+    }
+
+    /** The configured secret, or a random one: then tokens only work with this process. */
+    private static byte[] pageTokenSecret(Config service) {
+        String secret = service.get("paging.secret").asString().orElse("");
+        if (!secret.isEmpty()) {
+            return secret.getBytes(StandardCharsets.UTF_8);
+        }
+        LOG.log(Level.INFO, "Page tokens are signed with a key of this process only; set service.paging.secret "
+                + "(SERVICE_PAGING_SECRET) for tokens that work across instances and restarts");
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return random;
     }
 
     /** The configured database, or an embedded one when {@code db.url} is empty. */

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.example.orders.server.error.FailedPreconditionException;
+import com.example.orders.server.error.InvalidArgumentException;
 import com.example.orders.server.error.NotFoundException;
 import com.example.orders.v1.Order;
 import com.example.orders.v1.OrderLineRequest;
@@ -174,8 +175,7 @@ public final class OrderStore {
     }
 
     /**
-     * Fails unless every product exists and has the stock asked for; returns the order total. The
-     * bounds on price and quantity checked at the edge keep the total far from overflow.
+     * Fails unless every product exists and has the stock asked for; returns the order total.
      */
     private static long checkStockAndPrice(Map<Long, DbRow> products, List<OrderLineRequest> lines) {
         List<String> missing = lines.stream()
@@ -196,7 +196,12 @@ public final class OrderStore {
                         + " (sku " + product.column("sku").get(String.class) + "): requested "
                         + line.getQuantity() + ", available " + stock);
             }
-            total += line.getQuantity() * product.column("price_cents").get(Long.class);
+            long price = product.column("price_cents").get(Long.class);
+            try {
+                total = Math.addExact(total, Math.multiplyExact(price, line.getQuantity()));
+            } catch (ArithmeticException e) {
+                throw new InvalidArgumentException("the order total exceeds the largest amount the service can hold");
+            }
         }
         return total;
     }

@@ -27,13 +27,14 @@ public final class GrpcServices {
                                                        OrderStore orders,
                                                        HealthStatusManager health,
                                                        CallGate gate,
-                                                       int maxRequestBytes,
+                                                       ServiceLimits limits,
+                                                       PageTokens pageTokens,
                                                        String authToken) {
         // Helidon ignores GrpcRouting.intercept(...) for bound services, so each is wrapped here.
         // The last interceptor listed runs first: statusHeaders sees every status that leaves,
         // the access log every call, and a call refused by the token never takes a slot in the gate.
         List<ServerInterceptor> interceptors = new ArrayList<>(List.of(
-                RequestDecoding.interceptor(maxRequestBytes),
+                RequestDecoding.interceptor(limits.maxRequestBytes()),
                 new ErrorMappingInterceptor(),
                 gate));
         if (!authToken.isEmpty()) {
@@ -42,7 +43,7 @@ public final class GrpcServices {
         interceptors.add(new CallLogInterceptor());
         interceptors.add(HelidonGrpcFixes.statusHeaders());
         ServerServiceDefinition orderService = ServerInterceptors.intercept(
-                RequestDecoding.onBytes(new OrderGrpcService(customers, products, orders).bindService()),
+                RequestDecoding.onBytes(new OrderGrpcService(customers, products, orders, pageTokens, limits).bindService()),
                 interceptors);
         ServerServiceDefinition healthService = ServerInterceptors.intercept(
                 health.getHealthService(), HelidonGrpcFixes.statusHeaders());

@@ -42,11 +42,16 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     private final CustomerStore customers;
     private final ProductStore products;
     private final OrderStore orders;
+    private final PageTokens pageTokens;
+    private final ServiceLimits limits;
 
-    public OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders) {
+    OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders, PageTokens pageTokens,
+                     ServiceLimits limits) {
         this.customers = customers;
         this.products = products;
         this.orders = orders;
+        this.pageTokens = pageTokens;
+        this.limits = limits;
     }
 
     @Override
@@ -72,13 +77,13 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
 
     @Override
     public void listProducts(ListProductsRequest request, StreamObserver<ListProductsResponse> responses) {
-        int pageSize = Requests.pageSize(request.getPageSize());
+        int pageSize = Requests.pageSize(request.getPageSize(), limits.maxPageSize());
         String query = "products";
-        long afterId = PageTokens.decode(request.getPageToken(), query, 0);
+        long afterId = pageTokens.decode(request.getPageToken(), query, 0);
         Page<Product> page = products.list(afterId, pageSize);
         ListProductsResponse.Builder response = ListProductsResponse.newBuilder().addAllProducts(page.items());
         if (page.hasMore()) {
-            response.setNextPageToken(PageTokens.encode(query, page.items().getLast().getId()));
+            response.setNextPageToken(pageTokens.encode(query, page.items().getLast().getId()));
         }
         reply(responses, response.build());
     }
@@ -87,7 +92,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     public void createOrder(CreateOrderRequest request, StreamObserver<Order> responses) {
         long customerId = Requests.id("customer_id", request.getCustomerId());
         String requestId = Requests.requestId(request.getRequestId());
-        reply(responses, orders.create(customerId, requestId, Requests.lines(request.getLinesList())));
+        reply(responses, orders.create(customerId, requestId, Requests.lines(request.getLinesList(), limits.maxLinesPerOrder())));
     }
 
     @Override
@@ -99,13 +104,13 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     public void listOrders(ListOrdersRequest request, StreamObserver<ListOrdersResponse> responses) {
         long customerId = Requests.id("customer_id", request.getCustomerId());
         OrderStatus status = Requests.statusFilter(request.getStatus());
-        int pageSize = Requests.pageSize(request.getPageSize());
+        int pageSize = Requests.pageSize(request.getPageSize(), limits.maxPageSize());
         String query = "orders/" + customerId + "/" + status.getNumber();
-        long beforeId = PageTokens.decode(request.getPageToken(), query, Long.MAX_VALUE);
+        long beforeId = pageTokens.decode(request.getPageToken(), query, Long.MAX_VALUE);
         Page<Order> page = orders.list(customerId, status, beforeId, pageSize);
         ListOrdersResponse.Builder response = ListOrdersResponse.newBuilder().addAllOrders(page.items());
         if (page.hasMore()) {
-            response.setNextPageToken(PageTokens.encode(query, page.items().getLast().getId()));
+            response.setNextPageToken(pageTokens.encode(query, page.items().getLast().getId()));
         }
         reply(responses, response.build());
     }

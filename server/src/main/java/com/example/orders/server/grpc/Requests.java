@@ -17,16 +17,11 @@ import com.google.protobuf.Timestamp;
  */
 final class Requests {
 
-    static final int MAX_LINES = 100;
     static final int MAX_QUANTITY = 1_000_000;
-    /**
-     * 100 million currency units. With at most 100 lines of at most 1,000,000 units an order total
-     * stays below 10^18, inside int64.
-     */
+    /** 100 million currency units. */
     static final long MAX_PRICE_CENTS = 10_000_000_000L;
     static final int MAX_IDS = 100;
     static final int DEFAULT_PAGE_SIZE = 20;
-    static final int MAX_PAGE_SIZE = 100;
 
     private static final int MAX_NAME_LENGTH = 200;
     private static final int MAX_EMAIL_LENGTH = 254;
@@ -115,12 +110,12 @@ final class Requests {
         return value;
     }
 
-    static List<OrderLineRequest> lines(List<OrderLineRequest> lines) {
+    static List<OrderLineRequest> lines(List<OrderLineRequest> lines, int maxLines) {
         if (lines.isEmpty()) {
             throw invalid("lines must not be empty");
         }
-        if (lines.size() > MAX_LINES) {
-            throw invalid("lines must hold at most " + MAX_LINES + " lines, got " + lines.size());
+        if (lines.size() > maxLines) {
+            throw invalid("lines must hold at most " + maxLines + " lines, got " + lines.size());
         }
         Map<Long, Integer> firstLineOfProduct = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -153,12 +148,12 @@ final class Requests {
         return List.copyOf(new LinkedHashSet<>(ids));
     }
 
-    static int pageSize(int value) {
-        if (value < 0 || value > MAX_PAGE_SIZE) {
-            throw invalid("page_size must be between 1 and " + MAX_PAGE_SIZE + " (0 for the default of "
-                    + DEFAULT_PAGE_SIZE + "), got " + value);
+    static int pageSize(int value, int maxPageSize) {
+        if (value < 0 || value > maxPageSize) {
+            throw invalid("page_size must be between 1 and " + maxPageSize + " (0 for the default of "
+                    + Math.min(DEFAULT_PAGE_SIZE, maxPageSize) + "), got " + value);
         }
-        return value == 0 ? DEFAULT_PAGE_SIZE : value;
+        return value == 0 ? Math.min(DEFAULT_PAGE_SIZE, maxPageSize) : value;
     }
 
     /** A status filter: UNSPECIFIED stands for any status. */

@@ -17,18 +17,44 @@ import java.util.stream.IntStream;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.Customer;
 import com.example.orders.v1.GetCustomerRequest;
+import com.example.orders.v1.ListProductsRequest;
 import com.example.orders.v1.Order;
 import com.example.orders.v1.Product;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 
 import io.grpc.Status.Code;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Calls beyond service.max-concurrent-calls are refused at once instead of piling up. */
-class CallLimitTest {
+/** The service.* limits are configurable and enforced; calls beyond the concurrency limit are refused at once. */
+class ServiceLimitsTest {
 
     @RegisterExtension
-    static final ServiceFixture service = new ServiceFixture(Map.of("service.max-concurrent-calls", "2"));
+    static final ServiceFixture service = new ServiceFixture(Map.of(
+            "service.max-concurrent-calls", "2",
+            "service.max-lines-per-order", "3",
+            "service.max-page-size", "5",
+            "service.max-request-bytes", "2048"));
+
+    @Test
+    void configuredSizeLimitsApply() {
+        Customer customer = service.customer();
+        CreateOrderRequest.Builder fourLines = CreateOrderRequest.newBuilder()
+                .setCustomerId(customer.getId()).setRequestId("four-lines");
+        IntStream.rangeClosed(1, 4).forEach(i -> fourLines.addLines(line(i, 1)));
+
+        assertStatus(Code.INVALID_ARGUMENT, "lines must hold at most 3 lines, got 4",
+                () -> service.stub().createOrder(fourLines.build()));
+        assertStatus(Code.INVALID_ARGUMENT, "page_size must be between 1 and 5",
+                () -> service.stub().listProducts(ListProductsRequest.newBuilder().setPageSize(6).build()));
+        assertStatus(Code.RESOURCE_EXHAUSTED, "exceeds the maximum of 2048 bytes",
+                () -> service.stub().getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId())
+                        .setUnknownFields(UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
+                                .addLengthDelimited(ByteString.copyFrom(new byte[4096])).build()).build())
+                        .build()));
+    }
 
     @Test
     void aCallBeyondTheLimitGetsResourceExhaustedAndTheOthersFinish() throws Exception {
