@@ -54,28 +54,18 @@ class ClientCancelTest {
                     clientContext.detach(previous);
                 }
             });
-            awaitServiceSessions("wait_event_type = 'Lock'", 1);
+            service.awaitServiceSessions("wait_event_type = 'Lock'", 1);
             clientContext.cancel(null);
 
             ExecutionException failure = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
             assertEquals(Status.Code.CANCELLED, ((StatusRuntimeException) failure.getCause()).getStatus().getCode());
             blocker.rollback();
         }
-        awaitServiceSessions("(wait_event_type = 'Lock' OR state LIKE 'idle in transaction%')", 0);
+        service.awaitServiceSessions("wait_event_type = 'Lock' OR state LIKE 'idle in transaction%'", 0);
         assertEquals(service.queryLong("SELECT count(*) FROM orders WHERE customer_id = " + customer.getId()),
                      service.queryLong("SELECT count(DISTINCT l.order_id) FROM order_lines l JOIN orders o"
                                        + " ON o.id = l.order_id WHERE o.customer_id = " + customer.getId()),
                      "the abandoned order is whole or absent");
         assertEquals(1, service.order(customer, product).getLinesCount(), "the service goes on serving");
-    }
-
-    private static void awaitServiceSessions(String condition, long expected) throws Exception {
-        long sessions = -1;
-        for (int attempt = 0; attempt < 100 && sessions != expected; attempt++) {
-            Thread.sleep(attempt == 0 ? 0 : 50);
-            sessions = service.queryLong("SELECT count(*) FROM pg_stat_activity"
-                                         + " WHERE application_name = 'order-service' AND " + condition);
-        }
-        assertEquals(expected, sessions, "service sessions where " + condition);
     }
 }

@@ -4,7 +4,6 @@ import static com.example.orders.server.ServiceFixture.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
@@ -43,24 +42,12 @@ class DeadlineTest {
                     () -> service.stub().withDeadlineAfter(1, TimeUnit.SECONDS).createOrder(request));
 
             // The lock is still held, yet within moments no service session waits for it any more.
-            assertEquals(0, untilZero("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'order-service'"
-                    + " AND (wait_event_type = 'Lock' OR state LIKE 'idle in transaction%')"));
+            service.awaitServiceSessions("wait_event_type = 'Lock' OR state LIKE 'idle in transaction%'", 0);
             blocker.rollback();
         }
 
         assertEquals(10, service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
         assertEquals(0, service.queryLong("SELECT count(*) FROM orders WHERE customer_id = " + customer.getId()));
         assertEquals(1, service.stub().createOrder(request).getLinesCount(), "the pool still serves calls");
-    }
-
-    private static long untilZero(String countQuery) throws SQLException, InterruptedException {
-        long count = -1;
-        for (int attempt = 0; attempt < 30 && count != 0; attempt++) {
-            count = service.queryLong(countQuery);
-            if (count != 0) {
-                Thread.sleep(100);
-            }
-        }
-        return count;
     }
 }

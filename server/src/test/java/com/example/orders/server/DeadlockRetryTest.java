@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +44,7 @@ class DeadlockRetryTest {
                     .addLines(line(first.getId(), 1))
                     .addLines(line(second.getId(), 1))
                     .build()));
-            awaitServiceWaitingForALock();
+            service.awaitServiceSessions("wait_event_type = 'Lock'", 1);
             // Now the rival asks for the first product: a cycle. The order waited longer, so PostgreSQL's
             // deadlock check (after deadlock_timeout) fires in its session first and aborts it.
             statement.execute("SELECT * FROM products WHERE id = " + first.getId() + " FOR UPDATE");
@@ -58,16 +57,5 @@ class DeadlockRetryTest {
         assertEquals(9, service.queryLong("SELECT stock FROM products WHERE id = " + second.getId()));
         assertTrue(service.server().statementsExecuted() - statementsBefore > 4,
                    "the aborted attempt's statements plus a full second attempt");
-    }
-
-    private static void awaitServiceWaitingForALock() throws SQLException, InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (service.queryLong("SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE application_name = 'order-service' AND wait_event_type = 'Lock'") > 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the order never waited for the rival's lock");
     }
 }

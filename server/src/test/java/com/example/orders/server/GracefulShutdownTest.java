@@ -58,7 +58,7 @@ class GracefulShutdownTest {
                             .setRequestId("in-flight")
                             .addLines(line(product.getId(), 2))
                             .build()));
-                    awaitSessionsOf("wait_event_type = 'Lock'", 1);
+                    service.awaitSessions(APPLICATION_NAME, "wait_event_type = 'Lock'", 1);
 
                     server.process().destroy(); // SIGTERM
                     assertEquals(Status.Code.UNAVAILABLE, untilRefused(stub, customer),
@@ -70,7 +70,7 @@ class GracefulShutdownTest {
                 assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), server.output());
                 assertEquals(0, server.process().exitValue(), server.output());
                 assertEquals(3, service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
-                awaitSessionsOf("true", 0);
+                service.awaitSessions(APPLICATION_NAME, "true", 0);
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -88,15 +88,5 @@ class GracefulShutdownTest {
             Thread.sleep(50);
         }
         return Status.Code.OK;
-    }
-
-    private static void awaitSessionsOf(String condition, long expected) throws Exception {
-        long sessions = -1;
-        for (int attempt = 0; attempt < 100 && sessions != expected; attempt++) {
-            Thread.sleep(attempt == 0 ? 0 : 100);
-            sessions = service.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-                                         + APPLICATION_NAME + "' AND " + condition);
-        }
-        assertEquals(expected, sessions, "sessions of the server process where " + condition);
     }
 }

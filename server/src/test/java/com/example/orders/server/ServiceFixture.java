@@ -1,5 +1,7 @@
 package com.example.orders.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -162,6 +164,27 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
         try (Connection connection = connectToSchema(); Statement statement = connection.createStatement()) {
             statement.executeUpdate(sql);
         }
+    }
+
+    /**
+     * Waits up to 5 s until exactly {@code expected} sessions of the service (application name
+     * order-service) are in the state {@code condition} (SQL on pg_stat_activity) and fails if not.
+     */
+    public void awaitServiceSessions(String condition, long expected) throws SQLException, InterruptedException {
+        awaitSessions("order-service", condition, expected);
+    }
+
+    /** The same for the sessions of another application name, e.g. a server process of a test's own. */
+    public void awaitSessions(String applicationName, String condition, long expected)
+            throws SQLException, InterruptedException {
+        String count = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
+                       + "' AND (" + condition + ")";
+        long sessions = queryLong(count);
+        for (int attempt = 0; attempt < 100 && sessions != expected; attempt++) {
+            Thread.sleep(50);
+            sessions = queryLong(count);
+        }
+        assertEquals(expected, sessions, () -> "sessions of " + applicationName + " where " + condition);
     }
 
     /** A plain JDBC connection to this class's schema, for checks and for setting up conflicts. */

@@ -72,7 +72,7 @@ class ServiceLimitsTest {
                             .setRequestId("blocked-" + i)
                             .addLines(line(product.getId(), 1))
                             .build()), callers)).toList();
-            awaitTwoWaiting();
+            service.awaitServiceSessions("wait_event_type = 'Lock'", 2);
 
             assertStatus(Code.RESOURCE_EXHAUSTED, "more than 2 calls in flight", () -> service.stub()
                     .getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build()));
@@ -83,16 +83,5 @@ class ServiceLimitsTest {
         }
         assertEquals(customer.getId(), service.stub()
                 .getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build()).getId());
-    }
-
-    private static void awaitTwoWaiting() throws Exception {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (service.queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'order-service'"
-                                  + " AND wait_event_type = 'Lock'") == 2) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the two orders never waited for the lock");
     }
 }
