@@ -24,10 +24,16 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SIGTERM: new calls are refused, the call in flight finishes, the pool closes, the exit status is 0. */
+/**
+ * SIGTERM: health turns NOT_SERVING, new calls are refused, the call in flight finishes, the pool
+ * closes, the exit status is 0.
+ */
 class GracefulShutdownTest {
 
     @RegisterExtension
@@ -63,6 +69,9 @@ class GracefulShutdownTest {
                     server.process().destroy(); // SIGTERM
                     assertEquals(Status.Code.UNAVAILABLE, untilRefused(stub, customer),
                                  "a call made while draining is refused");
+                    assertEquals(ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance()).getStatus());
                     blocker.rollback(); // lets the call in flight go on
                 }
 

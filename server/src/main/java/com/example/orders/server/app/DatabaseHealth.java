@@ -72,6 +72,7 @@ final class DatabaseHealth implements AutoCloseable {
         grpcHealth.setStatus(OrderServiceGrpc.SERVICE_NAME, next);
     }
 
+    /** Stops the checks and turns every status NOT_SERVING for good; may be called more than once. */
     @Override
     public void close() {
         scheduler.shutdownNow();

@@ -42,15 +42,17 @@ public final class OrderServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final StatementCounter statements;
     private final OrderStore orders;
+    private final DatabaseHealth health;
     private final CallGate gate;
     private final Duration gracePeriod;
     private final WebServer webServer;
 
-    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, OrderStore orders, CallGate gate,
-                        Duration gracePeriod, WebServer webServer) {
+    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, OrderStore orders,
+                        DatabaseHealth health, CallGate gate, Duration gracePeriod, WebServer webServer) {
         this.resources = resources;
         this.statements = statements;
         this.orders = orders;
+        this.health = health;
         this.gate = gate;
         this.gracePeriod = gracePeriod;
         this.webServer = webServer;
@@ -102,7 +104,7 @@ public final class OrderServer implements AutoCloseable {
                     + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
             Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
                     .orElse(Duration.ofSeconds(10));
-            return new OrderServer(resources, statements, orders, gate, gracePeriod, webServer);
+            return new OrderServer(resources, statements, orders, health, gate, gracePeriod, webServer);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -164,12 +166,14 @@ public final class OrderServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: refuses new calls (UNAVAILABLE), lets those in flight finish within the grace
-     * period, then stops the web server, the health checks, the pool and the embedded database.
+     * Graceful stop: health turns NOT_SERVING (so load balancers stop sending calls), new calls are
+     * refused (UNAVAILABLE), those in flight get the grace period to finish; then the web server, the
+     * pool and the embedded database stop.
      */
     @Override
     public void close() {
         LOG.log(Level.INFO, "Stopping: {0} calls in flight, grace period {1}", gate.inFlight(), gracePeriod);
+        health.close(); // again among the resources, for a failed start; closing twice is harmless
         try {
             if (!gate.drain(gracePeriod)) {
                 LOG.log(Level.WARNING, "{0} calls still running after the grace period are cut off", gate.inFlight());
