@@ -3,19 +3,12 @@ package com.example.orders.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -29,6 +22,7 @@ import com.example.orders.v1.OrderStatus;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -86,47 +80,37 @@ class ExportOrdersStreamingTest {
      */
     @Test
     void exportsEveryOrderFromAServerWithASmallHeap() throws Exception {
-        int port = freePort();
         TestDatabase database = TestDatabase.get();
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-XX:+ExitOnOutOfMemoryError",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                "com.example.orders.server.app.Main")
-                .redirectErrorStream(true);
-        builder.environment().put("DB_URL", database.urlWithSchema(service.schema()));
-        builder.environment().put("DB_USER", database.user());
-        builder.environment().put("DB_PASSWORD", database.password());
-        builder.environment().put("SERVER_PORT", String.valueOf(port));
-        Process server = builder.start();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        try {
-            awaitLogLine(server, "listening", Duration.ofSeconds(30));
+        try (ServerProcess server = ServerProcess.start(Map.of(
+                        "db.url", database.urlWithSchema(service.schema()),
+                        "db.user", database.user(),
+                        "db.password", database.password()),
+                "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED")) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                long start = System.nanoTime();
+                Iterator<Order> orders = OrderServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .exportOrders(ExportOrdersRequest.getDefaultInstance());
+                long count = 0;
+                long lastId = 0;
+                while (orders.hasNext()) {
+                    Order order = orders.next();
+                    long previousId = lastId;
+                    assertTrue(order.getId() > previousId, () -> "order " + order.getId() + " after " + previousId);
+                    assertEquals(1 + order.getId() % 5, order.getLinesCount(), () -> "lines of order " + order.getId());
+                    lastId = order.getId();
+                    count++;
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            long start = System.nanoTime();
-            Iterator<Order> orders = OrderServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .exportOrders(ExportOrdersRequest.getDefaultInstance());
-            long count = 0;
-            long lastId = 0;
-            while (orders.hasNext()) {
-                Order order = orders.next();
-                long previousId = lastId;
-                assertTrue(order.getId() > previousId, () -> "order " + order.getId() + " after " + previousId);
-                assertEquals(1 + order.getId() % 5, order.getLinesCount(), () -> "lines of order " + order.getId());
-                lastId = order.getId();
-                count++;
+                assertEquals(ORDERS, count, server.output());
+                LOG.log(Level.INFO, "Exported " + count + " orders from a server with -Xmx128m in " + took.toMillis() + " ms");
+            } catch (StatusRuntimeException e) {
+                throw new AssertionError("the export failed; the server said:\n" + server.output(), e);
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-
-            assertEquals(ORDERS, count);
-            LOG.log(Level.INFO, "Exported " + count + " orders from a server with -Xmx128m in " + took.toMillis() + " ms");
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -272,31 +256,6 @@ class ExportOrdersStreamingTest {
             count++;
         }
         return count;
-    }
-
-    /** Waits for the server's log to show {@code text}, and keeps draining the log so the server never blocks on it. */
-    private static void awaitLogLine(Process server, String text, Duration timeout) throws InterruptedException {
-        CountDownLatch seen = new CountDownLatch(1);
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader log = new BufferedReader(
-                    new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = log.readLine(); line != null; line = log.readLine()) {
-                    System.out.println("[server] " + line);
-                    if (line.contains(text)) {
-                        seen.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // the server is gone: the wait below fails
-            }
-        });
-        assertTrue(seen.await(timeout.toMillis(), TimeUnit.MILLISECONDS), "server log shows \"" + text + "\"");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** An export client that takes orders only when told to: {@code request(n)}. */
