@@ -1,11 +1,13 @@
 package com.example.orders.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -155,6 +157,33 @@ class ExportOrdersStreamingTest {
     }
 
     @Test
+    void exportsBeyondTheLimitAreRefusedWhileOthersRun() throws Exception {
+        try (OrderServer server = impatientServer(Map.of("service.max-concurrent-exports", "1"))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                ManualClient running = new ManualClient();
+                OrderServiceGrpc.newStub(channel).exportOrders(ExportOrdersRequest.getDefaultInstance(), running);
+                running.awaitReceived(1);
+
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> count(
+                        OrderServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .exportOrders(ExportOrdersRequest.getDefaultInstance())));
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
+                assertTrue(refused.getStatus().getDescription().contains("already 1 exports running"));
+
+                running.request(Integer.MAX_VALUE);
+                assertEquals(Status.Code.OK, running.end.get(60, TimeUnit.SECONDS).getCode());
+                long customerId = service.queryLong("SELECT min(id) FROM customers");
+                assertEquals(ORDERS_PER_CUSTOMER, count(OrderServiceGrpc.newBlockingStub(channel)
+                        .exportOrders(ExportOrdersRequest.newBuilder().setCustomerId(customerId).build())),
+                        "the next export runs once the first has ended");
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void aCancelledExportStopsItsQueryAndTheServerGoesOn() throws Exception {
         try (OrderServer server = impatientServer()) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
@@ -207,12 +236,18 @@ class ExportOrdersStreamingTest {
      * after 2 s rather than the configured 15 s, so that the tests of that path stay short.
      */
     private static OrderServer impatientServer() {
+        return impatientServer(Map.of());
+    }
+
+    /** A server of its own on this class's data that gives up on a stalled client after 2 s. */
+    private static OrderServer impatientServer(Map<String, String> config) {
         TestDatabase database = TestDatabase.get();
-        return ServiceFixture.startServer(Map.of(
-                "db.url", database.urlWithSchema(service.schema()),
-                "db.user", database.user(),
-                "db.password", database.password(),
-                "server.protocols.http_2.flow-control-timeout", "PT2S"));
+        Map<String, String> settings = new HashMap<>(config);
+        settings.put("db.url", database.urlWithSchema(service.schema()));
+        settings.put("db.user", database.user());
+        settings.put("db.password", database.password());
+        settings.put("server.protocols.http_2.flow-control-timeout", "PT2S");
+        return ServiceFixture.startServer(settings);
     }
 
     /**

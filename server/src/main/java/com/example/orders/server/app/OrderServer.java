@@ -113,6 +113,7 @@ public final class OrderServer implements AutoCloseable {
 
     private static ServiceLimits limits(Config service) {
         return new ServiceLimits(service.get("max-concurrent-calls").asInt().orElse(200),
+                                 service.get("max-concurrent-exports").asInt().orElse(2),
                                  service.get("max-request-bytes").asInt().orElse(1024 * 1024),
                                  service.get("max-lines-per-order").asInt().orElse(100),
                                  service.get("max-page-size").asInt().orElse(100));

@@ -3,12 +3,14 @@ package com.example.orders.server.grpc;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.Page;
 import com.example.orders.server.db.ProductStore;
+import com.example.orders.server.error.ResourceExhaustedException;
 import com.example.orders.v1.CancelOrderRequest;
 import com.example.orders.v1.CreateCustomerRequest;
 import com.example.orders.v1.CreateOrderRequest;
@@ -44,6 +46,8 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     private final OrderStore orders;
     private final PageTokens pageTokens;
     private final ServiceLimits limits;
+    /** Each export holds a pooled connection to its end: a few at once leave the pool to the other calls. */
+    private final Semaphore exports;
 
     OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders, PageTokens pageTokens,
                      ServiceLimits limits) {
@@ -52,6 +56,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
         this.orders = orders;
         this.pageTokens = pageTokens;
         this.limits = limits;
+        this.exports = new Semaphore(limits.maxConcurrentExports());
     }
 
     @Override
@@ -133,16 +138,24 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
         Instant createdAfter = request.hasCreatedAfter()
                 ? Requests.timestamp("created_after", request.getCreatedAfter())
                 : null;
-        AtomicBoolean cancelled = new AtomicBoolean();
-        ((ServerCallStreamObserver<Order>) responses).setOnCancelHandler(() -> cancelled.set(true));
-        orders.export(customerId, status, createdAfter, order -> {
-            responses.onNext(order);
-            return !cancelled.get();
-        });
-        if (cancelled.get()) {
-            endCancelledExport(responses);
-        } else {
-            responses.onCompleted();
+        if (!exports.tryAcquire()) {
+            throw new ResourceExhaustedException("already " + limits.maxConcurrentExports()
+                    + " exports running, the most this server runs at once; retry later");
+        }
+        try {
+            AtomicBoolean cancelled = new AtomicBoolean();
+            ((ServerCallStreamObserver<Order>) responses).setOnCancelHandler(() -> cancelled.set(true));
+            orders.export(customerId, status, createdAfter, order -> {
+                responses.onNext(order);
+                return !cancelled.get();
+            });
+            if (cancelled.get()) {
+                endCancelledExport(responses);
+            } else {
+                responses.onCompleted();
+            }
+        } finally {
+            exports.release();
         }
     }
 
