@@ -7,28 +7,34 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.random.RandomGenerator;
 
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.GetOrderRequest;
+import com.example.orders.v1.ListOrdersRequest;
 import com.example.orders.v1.OrderServiceGrpc;
-import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
+import com.example.orders.v1.OrderServiceGrpc.OrderServiceStub;
 import com.google.protobuf.Message;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Keeps a fixed number of calls in flight: each worker, a virtual thread, sends a call on the
- * blocking stub and sends the next one as soon as it has the answer (a closed loop, so the latency
- * is what a caller waits at that concurrency). Calls that end during the warm-up are not measured.
- * A progress line goes out every second.
+ * Keeps a fixed number of calls in flight: each of {@code concurrency} slots sends a call on the
+ * async stub and, when its answer arrives, sends the next one (a closed loop, so the latency is what
+ * a caller waits at that concurrency). Answers are handled on the channel's network threads with no
+ * hand-off, so that the load generator takes as little as it can of the CPU it shares with the
+ * server. Calls that end during the warm-up are not measured. A progress line goes out every second.
  */
 final class LoadGenerator {
 
@@ -59,7 +65,7 @@ final class LoadGenerator {
     static LoadResult run(String target, LoadOptions options, PrintStream progress) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < options.channels(); i++) {
-            channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().build());
+            channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor().build());
         }
         try {
             return new LoadGenerator(options).run(target, channels, progress);
@@ -72,23 +78,17 @@ final class LoadGenerator {
 
     private LoadResult run(String target, List<ManagedChannel> channels, PrintStream progress)
             throws InterruptedException {
-        CountDownLatch workersDone = new CountDownLatch(options.concurrency());
-        for (int worker = 0; worker < options.concurrency(); worker++) {
-            OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channels.get(worker % channels.size()));
-            Thread.ofVirtual().name("load-", worker).start(() -> {
-                try {
-                    work(stub);
-                } finally {
-                    workersDone.countDown();
-                }
-            });
+        ExecutorService afterErrors = Executors.newSingleThreadExecutor();
+        CountDownLatch slotsDone = new CountDownLatch(options.concurrency());
+        for (int slot = 0; slot < options.concurrency(); slot++) {
+            new Slot(OrderServiceGrpc.newStub(channels.get(slot % channels.size())), afterErrors, slotsDone).send();
         }
 
         Histogram measured = new Histogram(3);
         Histogram lastSecond = null;
         long lastTickNanos = startNanos;
         long lastEndedCalls = 0;
-        while (!workersDone.await(1, TimeUnit.SECONDS)) {
+        while (!slotsDone.await(1, TimeUnit.SECONDS)) {
             long now = System.nanoTime();
             long ended = endedCalls.sum();
             lastSecond = latencyNanos.getIntervalHistogram(lastSecond);
@@ -98,6 +98,7 @@ final class LoadGenerator {
             lastEndedCalls = ended;
         }
         measured.add(latencyNanos.getIntervalHistogram());
+        afterErrors.shutdown();
 
         Map<String, Long> statusCounts = new LinkedHashMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
@@ -116,26 +117,64 @@ final class LoadGenerator {
                               LoadResult.Latency.of(measured), statusCounts, errors);
     }
 
-    private void work(OrderServiceBlockingStub stub) {
-        RandomGenerator random = ThreadLocalRandom.current();
-        while (true) {
-            Message request = options.workload().next(random);
+    /** One call in flight at a time, one after the other, until the run stops. */
+    private final class Slot {
+
+        private final OrderServiceStub stub;
+        /** A call can fail inside send(); the next one then starts from here, not from within. */
+        private final Executor afterErrors;
+        private final CountDownLatch slotsDone;
+
+        Slot(OrderServiceStub stub, Executor afterErrors, CountDownLatch slotsDone) {
+            this.stub = stub;
+            this.afterErrors = afterErrors;
+            this.slotsDone = slotsDone;
+        }
+
+        void send() {
+            Message request = options.workload().next(ThreadLocalRandom.current());
             long sent = System.nanoTime();
             if (sent >= stopNanos) {
+                slotsDone.countDown();
                 return;
             }
-            Status.Code status = Status.Code.OK;
-            try {
-                OrdersCli.call(stub.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS), request);
-            } catch (StatusRuntimeException e) {
-                status = e.getStatus().getCode();
-                firstErrors.putIfAbsent(status, String.valueOf(e.getStatus().getDescription()));
+            OrderServiceStub withDeadline = stub.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            switch (request) {
+                case GetOrderRequest get -> withDeadline.getOrder(get, answer(sent));
+                case CreateOrderRequest create -> withDeadline.createOrder(create, answer(sent));
+                case ListOrdersRequest list -> withDeadline.listOrders(list, answer(sent));
+                default -> throw new IllegalArgumentException("no load for " + request.getClass().getName());
             }
-            long ended = System.nanoTime();
-            endedCalls.increment();
-            if (ended >= measureFromNanos) {
-                measure(ended - sent, ended, status);
-            }
+        }
+
+        private <T> StreamObserver<T> answer(long sent) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(T response) {
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    Status status = Status.fromThrowable(error);
+                    firstErrors.putIfAbsent(status.getCode(), String.valueOf(status.getDescription()));
+                    ended(sent, status.getCode());
+                    afterErrors.execute(Slot.this::send);
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended(sent, Status.Code.OK);
+                    send();
+                }
+            };
+        }
+    }
+
+    private void ended(long sent, Status.Code status) {
+        long ended = System.nanoTime();
+        endedCalls.increment();
+        if (ended >= measureFromNanos) {
+            measure(ended - sent, ended, status);
         }
     }
 

@@ -190,7 +190,7 @@ public final class OrdersCli {
         return request;
     }
 
-    static Message call(OrderServiceBlockingStub stub, Message request) {
+    private static Message call(OrderServiceBlockingStub stub, Message request) {
         return switch (request) {
             case CreateCustomerRequest r -> stub.createCustomer(r);
             case GetCustomerRequest r -> stub.getCustomer(r);
