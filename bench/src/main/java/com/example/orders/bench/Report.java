@@ -231,9 +231,23 @@ public final class Report {
         Path soak = results.resolve("soak-mixed-c32-service.json");
         if (Files.exists(soak)) {
             Run run = run("soak-mixed-c32", "service");
-            line(String.format(Locale.ROOT, "The run ended with a soak, mixed calls at 32 in flight: %s calls/s, p99 %s ms, "
-                    + "%s failed calls.", rate(run), ms(run.p99), failed(run)));
+            double seconds = JsonParser.parseString(Files.readString(soak)).getAsJsonObject().get("seconds").getAsDouble();
+            // The soak is the end of the run: its samples are the last ones.
+            List<double[]> soakSamples = samples.subList(Math.max(0, samples.size() - (int) seconds), samples.size());
+            int third = soakSamples.size() / 3;
+            line(String.format(Locale.ROOT, "The run ended with a soak of %.0f s, mixed calls at 32 in flight: %s calls/s, "
+                            + "p99 %s ms, %s failed calls. Over the soak the heap used stayed between %.0f and %.0f MB; "
+                            + "its peak was %.0f MB in the first third and %.0f MB in the last; the old generation went "
+                            + "from %.0f to %.0f MB.",
+                    seconds, rate(run), ms(run.p99), failed(run),
+                    soakSamples.stream().mapToDouble(sample -> sample[0]).min().orElse(0),
+                    soakSamples.stream().mapToDouble(sample -> sample[0]).max().orElse(0),
+                    soakSamples.subList(0, third).stream().mapToDouble(sample -> sample[0]).max().orElse(0),
+                    soakSamples.subList(soakSamples.size() - third, soakSamples.size()).stream()
+                            .mapToDouble(sample -> sample[0]).max().orElse(0),
+                    soakSamples.getFirst()[2], soakSamples.getLast()[2]));
             line();
+            errors(List.of("soak-mixed-c32"));
         }
     }
 
@@ -284,6 +298,9 @@ public final class Report {
         List<String> notes = new ArrayList<>();
         for (String name : names) {
             for (String system : SYSTEMS) {
+                if (!Files.exists(results.resolve(name + "-" + system + ".json"))) {
+                    continue; // the soak ran on the service only
+                }
                 Run run = run(name, system);
                 run.firstErrors.forEach((code, message) -> notes.add(
                         "`" + name + "` " + system + ": " + code + " " + message));
@@ -336,8 +353,11 @@ public final class Report {
             case "get-order" -> "GetOrder";
             case "list-orders" -> "ListOrders";
             case "create-order" -> "CreateOrder";
-            default -> throw new IllegalArgumentException("no single method for " + rpc);
+            default -> null; // mixed: no single method
         };
+        if (method == null) {
+            return Optional.empty();
+        }
         String beforeText = Files.readString(before);
         String afterText = Files.readString(after);
         double calls = metric(afterText, "grpc_server_call_duration_seconds_count", method)
