@@ -1,5 +1,6 @@
 package com.example.orders.client;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Command line of the form {@code [--target host:port] <command> [--name value ...]}.
@@ -18,6 +21,8 @@ import java.util.TreeSet;
 final class CliArgs {
 
     static final String DEFAULT_TARGET = "localhost:8080";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
     private final boolean helpRequested;
     private final String target;
@@ -117,6 +122,10 @@ final class CliArgs {
         return optional(name).map(value -> toLong(name, value)).orElse(defaultValue);
     }
 
+    Duration optionalDuration(String name, Duration defaultValue) {
+        return optional(name).map(value -> toDuration(name, value)).orElse(defaultValue);
+    }
+
     void requireAllUsed() {
         Set<String> unknown = new TreeSet<>(options.keySet());
         unknown.removeAll(used);
@@ -139,6 +148,21 @@ final class CliArgs {
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " must be a whole number, got '" + value + "'");
         }
+    }
+
+    /** A whole number and a unit: 500ms, 20s, 5m. */
+    static Duration toDuration(String name, String value) {
+        Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches()) {
+            throw new UsageException("--" + name + " must be a whole number and ms, s or m (such as 20s), got '"
+                    + value + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        };
     }
 
     private List<String> values(String name) {

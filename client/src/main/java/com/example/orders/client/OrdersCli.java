@@ -1,11 +1,15 @@
 package com.example.orders.client;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +37,10 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
-/** Command-line client for the order service: one RPC per run, the response printed as JSON. */
+/**
+ * Command-line client for the order service: one RPC per run, the response printed as JSON; and the
+ * benchmark's tools, a database seed and a load generator.
+ */
 public final class OrdersCli {
 
     static final String USAGE = """
@@ -57,7 +64,19 @@ public final class OrdersCli {
               update-status   --id ID --status PAID|SHIPPED|CANCELLED
               cancel-order    --id ID
 
-            exit status: 0 on success, 1 on a gRPC error, 2 on bad usage
+            benchmarking:
+              seed  --db-url JDBC_URL [--db-user postgres] [--db-password P]
+                    [--customers 10000] [--products 1000] [--orders 200000]
+                    fills an empty database the service has migrated (start it on it once)
+              load  --rpc get-order|create-order|list-orders|mixed [--concurrency 8]
+                    [--duration 20s | --calls N] [--warmup 5s] [--lines 5] [--channels 1]
+                    [--deadline 10s] [--customers N] [--products N] [--orders N] [--json FILE]
+                    keeps that many calls in flight on the ids the seed made (same defaults),
+                    prints a progress line every second, then calls/s, latencies and statuses;
+                    mixed is 70%% get-order, 10%% list-orders, 20%% create-order
+
+            exit status: 0 on success, 1 on a gRPC error (load: a call failed; seed: it failed),
+            2 on bad usage
             """.formatted(CliArgs.DEFAULT_TARGET);
 
     private static final long DEADLINE_SECONDS = 10;
@@ -65,27 +84,31 @@ public final class OrdersCli {
     private OrdersCli() {
     }
 
-    public static void main(String[] argv) throws InterruptedException, InvalidProtocolBufferException {
+    public static void main(String[] argv) throws InterruptedException, IOException {
         System.exit(run(argv));
     }
 
-    static int run(String[] argv) throws InterruptedException, InvalidProtocolBufferException {
-        CliArgs args;
-        Message request;
+    static int run(String[] argv) throws InterruptedException, IOException {
         try {
-            args = CliArgs.parse(argv);
+            CliArgs args = CliArgs.parse(argv);
             if (args.helpRequested()) {
                 System.out.print(USAGE);
                 return 0;
             }
-            request = toRequest(args);
+            return switch (args.command()) {
+                case "load" -> load(args.target(), LoadOptions.from(args));
+                case "seed" -> seed(args);
+                default -> callOnce(args.target(), toRequest(args));
+            };
         } catch (UsageException e) {
             System.err.println("error: " + e.getMessage());
             System.err.print(USAGE);
             return 2;
         }
+    }
 
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(args.target()).usePlaintext().build();
+    private static int callOnce(String target, Message request) throws InterruptedException, IOException {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
             if (request instanceof ExportOrdersRequest export) {
@@ -101,6 +124,32 @@ public final class OrdersCli {
             return 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int load(String target, LoadOptions options) throws InterruptedException, IOException {
+        LoadResult result = LoadGenerator.run(target, options, System.err);
+        System.out.print(result.summary());
+        if (options.json().isPresent()) {
+            Files.writeString(options.json().get(), result.toJson());
+        }
+        return result.statusCounts().keySet().equals(Set.of(Status.Code.OK.name())) ? 0 : 1;
+    }
+
+    private static int seed(CliArgs args) {
+        String url = args.required("db-url");
+        String user = args.optional("db-user").orElse("postgres");
+        String password = args.optional("db-password").orElse("");
+        long customers = args.optionalLong("customers", LoadOptions.DEFAULT_CUSTOMERS);
+        long products = args.optionalLong("products", LoadOptions.DEFAULT_PRODUCTS);
+        long orders = args.optionalLong("orders", LoadOptions.DEFAULT_ORDERS);
+        args.requireAllUsed();
+        try {
+            Seed.run(url, user, password, customers, products, orders, System.err);
+            return 0;
+        } catch (SQLException | IllegalStateException e) {
+            System.err.println("ERROR " + e.getMessage());
+            return 1;
         }
     }
 

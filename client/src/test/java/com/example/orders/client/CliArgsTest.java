@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -97,6 +98,21 @@ class CliArgsTest {
 
         UsageException e = assertThrows(UsageException.class, () -> args.requiredLong("id"));
         assertEquals("--id must be a whole number, got 'seven'", e.getMessage());
+    }
+
+    @Test
+    void durationsHaveAUnit() {
+        CliArgs args = CliArgs.parse("load", "--warmup", "250ms", "--duration", "30s", "--deadline", "2m");
+
+        assertEquals(Duration.ofMillis(250), args.optionalDuration("warmup", Duration.ZERO));
+        assertEquals(Duration.ofSeconds(30), args.optionalDuration("duration", Duration.ZERO));
+        assertEquals(Duration.ofMinutes(2), args.optionalDuration("deadline", Duration.ZERO));
+        assertEquals(Duration.ofSeconds(7), args.optionalDuration("soak", Duration.ofSeconds(7)));
+        for (String bad : List.of("30", "s", "1.5s", "-1s", "30 s", "2h")) {
+            UsageException e = assertThrows(UsageException.class, () -> CliArgs.toDuration("duration", bad));
+            assertEquals("--duration must be a whole number and ms, s or m (such as 20s), got '" + bad + "'",
+                    e.getMessage());
+        }
     }
 
     @Test

@@ -1,0 +1,410 @@
+package com.example.orders.bench;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * Writes docs/benchmarks.md from the results of bench/run.sh: per RPC a table of the ceiling
+ * (pgbench), the service and the baseline with the ratios, the service's own view of the same calls
+ * (statements per call, time in the handler, from its metrics), its heap, and where the issue's
+ * targets stand.
+ *
+ * <p>Usage: {@code Report RESULTS_DIR OUTPUT_MD}.
+ */
+public final class Report {
+
+    private static final List<String> SYSTEMS = List.of("pgbench", "service", "nodelay", "baseline");
+
+    private final Path results;
+    private final Properties env = new Properties();
+    private final StringBuilder out = new StringBuilder();
+
+    private Report(Path results) throws IOException {
+        this.results = results;
+        try (Reader reader = Files.newBufferedReader(results.resolve("env.properties"))) {
+            env.load(reader);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Report report = new Report(Path.of(args[0]));
+        report.write();
+        Files.writeString(Path.of(args[1]), report.out.toString());
+    }
+
+    /** One system's result for one case, with the service's metrics when it has them. */
+    private record Run(double callsPerSecond, double p50, double p99, double mean, long calls, long failed,
+                       int clients, Map<String, String> firstErrors, Optional<ServerView> server) {
+    }
+
+    /** What the service counted for the calls of a run: statements and time in its handler. */
+    private record ServerView(double statementsPerCall, double handlerMeanMs) {
+    }
+
+    private void write() throws IOException {
+        int linesConcurrency = Integer.parseInt(env.getProperty("lines_concurrency"));
+        List<Integer> concurrencies = concurrencies("get-order");
+        line("# Benchmarks");
+        line();
+        line("The order service beside the fastest the same SQL can go (pgbench) and beside the server a user");
+        line("would write instead (plain grpc-java). Made by `" + env.getProperty("command") + "` on "
+                + env.getProperty("date") + ", commit " + env.getProperty("commit") + ".");
+        line();
+        machine();
+        method();
+        rpcSection("GetOrder", "get-order", concurrencies);
+        rpcSection("ListOrders (first page of 20 orders with their lines)", "list-orders", concurrencies);
+        rpcSection("CreateOrder (5 lines)", "create-order-5", concurrencies);
+        linesSection(linesConcurrency);
+        memorySection();
+        targetsSection();
+    }
+
+    private void machine() {
+        line("## Machine");
+        line();
+        line("| | |");
+        line("|---|---|");
+        line("| CPU | " + env.getProperty("cpu") + ", " + env.getProperty("cores") + " cores |");
+        line("| Memory | " + env.getProperty("memory") + " |");
+        line("| OS | " + env.getProperty("kernel") + " |");
+        line("| JDK | " + env.getProperty("jdk") + " |");
+        line("| PostgreSQL | " + env.getProperty("postgres") + " on 127.0.0.1; " + env.getProperty("postgres_settings") + " |");
+        line("| Load average (1, 5, 15 min) | before " + env.getProperty("load_before") + ", after "
+                + env.getProperty("load_after") + " |");
+        line();
+        line("Everything runs on this one machine and shares its cores: PostgreSQL, the servers, pgbench and the");
+        line("load generator. The numbers compare the systems with each other on equal terms; they are not what");
+        line("the service does on a machine of its own. Other processes on the machine (the load average above)");
+        line("make single runs noisy: compare within a table, not across runs.");
+        line();
+    }
+
+    private void method() {
+        line("## What ran");
+        line();
+        line("Data: `bin/client seed`: " + thousands(env.getProperty("customers")) + " customers, "
+                + thousands(env.getProperty("products")) + " products, " + thousands(env.getProperty("orders"))
+                + " orders of 1 to 20 lines (about 2.1 million lines). Calls: GetOrder of a random order; ListOrders,");
+        line("the first page (20) of a random customer's orders, about 20 orders and 210 lines; CreateOrder of random");
+        line("distinct products, quantity 1, for a random customer, with a fresh request id.");
+        line();
+        line("- **ceiling**: `pgbench -M prepared` running the RPC's statements, generated from the service's `Sql`");
+        line("  (`bench/pgbench/`), one client per call in flight but at most " + env.getProperty("pgbench_max_clients")
+                + " (what the database's `max_connections` leaves");
+        line("  beside the servers' pools); latency per transaction. CreateOrder is the service's transaction, committed.");
+        line("- **service**: `server/target/order-server.jar` as shipped, pool of " + env.getProperty("pool_size")
+                + " connections.");
+        line("- **nodelay**: the same jar with `-Dserver.connection-options.tcp-no-delay=true` (TCP_NODELAY on the");
+        line("  server's sockets; a configuration flag, no code).");
+        line("- **baseline**: `bench/` (`BaselineServer`): grpc-java on Netty, its default executor, HikariCP with the same");
+        line("  pool size and plain JDBC running the same `Sql` statements, one explicit transaction for CreateOrder.");
+        line();
+        line("The three servers are called by `bin/client load`: closed loop, N calls in flight over "
+                + env.getProperty("channels") + " channel(s), " + env.getProperty("warmup") + " s of warm-up, then "
+                + env.getProperty("duration") + " s measured");
+        line("(pgbench: " + env.getProperty("duration") + " s), each server warmed up first with "
+                + env.getProperty("server_warmup") + " s of mixed calls. Latencies in milliseconds;");
+        line("calls/s counts every call, failed ones too.");
+        line();
+    }
+
+    private void rpcSection(String title, String rpc, List<Integer> concurrencies) throws IOException {
+        line("## " + title);
+        line();
+        line("| in flight | ceiling calls/s | p50 | p99 | service calls/s | p50 | p99 | baseline calls/s | p50 | p99 "
+                + "| service / ceiling | service / baseline |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int concurrency : concurrencies) {
+            String name = rpc + "-c" + concurrency;
+            Run ceiling = run(name, "pgbench");
+            Run service = run(name, "service");
+            Run baseline = run(name, "baseline");
+            line("| " + concurrency + (ceiling.clients != concurrency ? " (pgbench: " + ceiling.clients + ")" : "")
+                    + " | " + rate(ceiling) + " | " + ms(ceiling.p50) + " | " + ms(ceiling.p99)
+                    + " | " + rate(service) + " | " + ms(service.p50) + " | " + ms(service.p99)
+                    + " | " + rate(baseline) + " | " + ms(baseline.p50) + " | " + ms(baseline.p99)
+                    + " | " + ratio(service, ceiling) + " | " + ratio(service, baseline) + " |");
+        }
+        line();
+        line("The service's side of the same runs, and the service with TCP_NODELAY:");
+        line();
+        line("| in flight | service failed calls | statements per call | mean in handler | mean at client "
+                + "| nodelay calls/s | p50 | p99 | failed | nodelay / ceiling | nodelay / baseline |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (int concurrency : concurrencies) {
+            String name = rpc + "-c" + concurrency;
+            Run service = run(name, "service");
+            Run nodelay = run(name, "nodelay");
+            ServerView view = service.server.orElseThrow();
+            line("| " + concurrency + " | " + failed(service) + " | " + String.format(Locale.ROOT, "%.1f", view.statementsPerCall)
+                    + " | " + ms(view.handlerMeanMs) + " | " + ms(service.mean)
+                    + " | " + rate(nodelay) + " | " + ms(nodelay.p50) + " | " + ms(nodelay.p99) + " | " + failed(nodelay)
+                    + " | " + ratio(nodelay, run(name, "pgbench")) + " | " + ratio(nodelay, run(name, "baseline")) + " |");
+        }
+        line();
+        errors(concurrencies.stream().map(c -> rpc + "-c" + c).toList());
+    }
+
+    private void linesSection(int concurrency) throws IOException {
+        line("## CreateOrder by number of lines (" + concurrency + " in flight)");
+        line();
+        line("The statements per call are the service's own count (its `grpc.server.call.statements` metric); a");
+        line("transaction adds its commit. They do not grow with the lines: lines go in and out as arrays.");
+        line();
+        line("| lines | ceiling calls/s | p50 | p99 | service calls/s | p50 | p99 | statements per call "
+                + "| nodelay calls/s | p50 | p99 | baseline calls/s | p50 | p99 | service / ceiling | nodelay / ceiling |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        List<String> names = new ArrayList<>();
+        for (int lines : PgbenchScripts.LINE_COUNTS) {
+            String name = "create-order-" + lines + "-c" + concurrency;
+            names.add(name);
+            Run ceiling = run(name, "pgbench");
+            Run service = run(name, "service");
+            Run nodelay = run(name, "nodelay");
+            Run baseline = run(name, "baseline");
+            line("| " + lines + " | " + rate(ceiling) + " | " + ms(ceiling.p50) + " | " + ms(ceiling.p99)
+                    + " | " + rate(service) + " | " + ms(service.p50) + " | " + ms(service.p99)
+                    + " | " + String.format(Locale.ROOT, "%.1f", service.server.orElseThrow().statementsPerCall)
+                    + " | " + rate(nodelay) + " | " + ms(nodelay.p50) + " | " + ms(nodelay.p99)
+                    + " | " + rate(baseline) + " | " + ms(baseline.p50) + " | " + ms(baseline.p99)
+                    + " | " + ratio(service, ceiling) + " | " + ratio(nodelay, ceiling) + " |");
+        }
+        line();
+        errors(names);
+    }
+
+    /** The heap of the service (as shipped) over the whole run, from jstat every second and jcmd. */
+    private void memorySection() throws IOException {
+        line("## Service heap");
+        line();
+        List<double[]> samples = new ArrayList<>(); // used MB, committed MB, old generation used MB
+        List<String> rows = Files.readAllLines(results.resolve("service-jstat.txt"));
+        List<String> columns = List.of(rows.getFirst().trim().split("\\s+"));
+        for (String row : rows.subList(1, rows.size())) {
+            if (row.isBlank() || row.trim().startsWith("S0C")) {
+                continue;
+            }
+            String[] values = row.trim().split("\\s+");
+            double used = kb(values, columns, "S0U") + kb(values, columns, "S1U") + kb(values, columns, "EU")
+                    + kb(values, columns, "OU");
+            double committed = kb(values, columns, "S0C") + kb(values, columns, "S1C") + kb(values, columns, "EC")
+                    + kb(values, columns, "OC");
+            samples.add(new double[] {used / 1024, committed / 1024, kb(values, columns, "OU") / 1024});
+        }
+        double peakUsed = samples.stream().mapToDouble(sample -> sample[0]).max().orElse(0);
+        double peakCommitted = samples.stream().mapToDouble(sample -> sample[1]).max().orElse(0);
+        line(String.format(Locale.ROOT, "Sampled every second over the %d s of the run (`jstat -gc`): heap used at most "
+                        + "**%.0f MB**, committed at most %.0f MB; old generation %.0f MB at the start, %.0f MB at the end. "
+                        + "The JVM ran with its default settings (G1, maximum heap a quarter of the memory).",
+                samples.size(), peakUsed, peakCommitted, samples.getFirst()[2], samples.getLast()[2]));
+        line();
+        for (String file : List.of("heap-before.txt", "heap-after.txt", "heap-after-gc.txt")) {
+            line("`jcmd GC.heap_info` " + switch (file) {
+                case "heap-before.txt" -> "before the load:";
+                case "heap-after.txt" -> "after the load:";
+                default -> "after the load and a full GC (`jcmd GC.run`):";
+            });
+            line();
+            line("```");
+            Files.readAllLines(results.resolve(file)).stream()
+                    .filter(row -> !row.matches("^\\d+:$") && !row.isBlank())
+                    .forEach(this::line);
+            line("```");
+            line();
+        }
+        Path soak = results.resolve("soak-mixed-c32-service.json");
+        if (Files.exists(soak)) {
+            Run run = run("soak-mixed-c32", "service");
+            double seconds = JsonParser.parseString(Files.readString(soak)).getAsJsonObject().get("seconds").getAsDouble();
+            // The soak is the end of the run: its samples are the last ones.
+            List<double[]> soakSamples = samples.subList(Math.max(0, samples.size() - (int) seconds), samples.size());
+            int third = soakSamples.size() / 3;
+            line(String.format(Locale.ROOT, "The run ended with a soak of %.0f s, mixed calls at 32 in flight: %s calls/s, "
+                            + "p99 %s ms, %s failed calls. Over the soak the heap used stayed between %.0f and %.0f MB; "
+                            + "its peak was %.0f MB in the first third and %.0f MB in the last; the old generation went "
+                            + "from %.0f to %.0f MB.",
+                    seconds, rate(run), ms(run.p99), failed(run),
+                    soakSamples.stream().mapToDouble(sample -> sample[0]).min().orElse(0),
+                    soakSamples.stream().mapToDouble(sample -> sample[0]).max().orElse(0),
+                    soakSamples.subList(0, third).stream().mapToDouble(sample -> sample[0]).max().orElse(0),
+                    soakSamples.subList(soakSamples.size() - third, soakSamples.size()).stream()
+                            .mapToDouble(sample -> sample[0]).max().orElse(0),
+                    soakSamples.getFirst()[2], soakSamples.getLast()[2]));
+            line();
+            errors(List.of("soak-mixed-c32"));
+        }
+    }
+
+    private void targetsSection() throws IOException {
+        line("## Where the targets stand");
+        line();
+        line("| target | measured | |");
+        line("|---|---|---|");
+        Run getCeiling = run("get-order-c32", "pgbench");
+        Run getService = run("get-order-c32", "service");
+        Run getNodelay = run("get-order-c32", "nodelay");
+        Run getBaseline = run("get-order-c32", "baseline");
+        target("GetOrder at 32 in flight: at least 0.8 of the ceiling",
+                ratio(getService, getCeiling) + " (nodelay " + ratio(getNodelay, getCeiling) + ")",
+                getService.callsPerSecond >= 0.8 * getCeiling.callsPerSecond);
+        target("GetOrder at 32 in flight: ahead of the baseline",
+                ratio(getService, getBaseline) + " (nodelay " + ratio(getNodelay, getBaseline) + ")",
+                getService.callsPerSecond > getBaseline.callsPerSecond);
+        Run get8 = run("get-order-c8", "service");
+        target("GetOrder at 8 in flight: p99 under 5 ms",
+                ms(get8.p99) + " ms (nodelay " + ms(run("get-order-c8", "nodelay").p99) + " ms)", get8.p99 < 5);
+        for (int concurrency : concurrencies("create-order-5")) {
+            Run ceiling = run("create-order-5-c" + concurrency, "pgbench");
+            Run service = run("create-order-5-c" + concurrency, "service");
+            target("CreateOrder, 5 lines, " + concurrency + " in flight: at least 0.7 of the ceiling",
+                    ratio(service, ceiling) + " (nodelay " + ratio(run("create-order-5-c" + concurrency, "nodelay"), ceiling) + ")",
+                    service.callsPerSecond >= 0.7 * ceiling.callsPerSecond);
+        }
+        String concurrency = env.getProperty("lines_concurrency");
+        List<String> statements = new ArrayList<>();
+        for (int lines : PgbenchScripts.LINE_COUNTS) {
+            statements.add(String.format(Locale.ROOT, "%.1f",
+                    run("create-order-" + lines + "-c" + concurrency, "service").server.orElseThrow().statementsPerCall));
+        }
+        target("CreateOrder: round trips per call do not grow with the lines",
+                "statements per call for 1, 5, 50 lines: " + String.join(", ", statements),
+                new TreeSet<>(statements).size() == 1);
+        line("| Heap under load under 256 MB; no growth over a 5-minute soak | see *Service heap* above | |");
+        line();
+    }
+
+    private void target(String target, String measured, boolean met) {
+        line("| " + target + " | " + measured + " | " + (met ? "met" : "**missed**") + " |");
+    }
+
+    /** The first error message of each failing status, for the runs that had failures. */
+    private void errors(List<String> names) throws IOException {
+        List<String> notes = new ArrayList<>();
+        for (String name : names) {
+            for (String system : SYSTEMS) {
+                if (!Files.exists(results.resolve(name + "-" + system + ".json"))) {
+                    continue; // the soak ran on the service only
+                }
+                Run run = run(name, system);
+                run.firstErrors.forEach((code, message) -> notes.add(
+                        "`" + name + "` " + system + ": " + code + " " + message));
+            }
+        }
+        if (!notes.isEmpty()) {
+            line("Failed calls, first message of each code:");
+            line();
+            notes.stream().distinct().forEach(note -> line("- " + note));
+            line();
+        }
+    }
+
+    private List<Integer> concurrencies(String rpc) throws IOException {
+        Pattern name = Pattern.compile(Pattern.quote(rpc) + "-c(\\d+)-service\\.json");
+        try (var files = Files.list(results)) {
+            return files.map(file -> name.matcher(file.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .map(matcher -> Integer.parseInt(matcher.group(1)))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private Run run(String name, String system) throws IOException {
+        JsonObject json = JsonParser.parseString(Files.readString(results.resolve(name + "-" + system + ".json")))
+                .getAsJsonObject();
+        JsonObject latency = json.getAsJsonObject("latencyMs");
+        long calls = json.get("calls").getAsLong();
+        long ok = json.getAsJsonObject("statusCounts").has("OK")
+                ? json.getAsJsonObject("statusCounts").get("OK").getAsLong() : 0;
+        Map<String, String> firstErrors = json.has("firstErrors")
+                ? json.getAsJsonObject("firstErrors").entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().getAsString()))
+                : Map.of();
+        return new Run(json.get("callsPerSecond").getAsDouble(), latency.get("p50").getAsDouble(),
+                       latency.get("p99").getAsDouble(), latency.get("mean").getAsDouble(), calls, calls - ok,
+                       json.has("clients") ? json.get("clients").getAsInt() : json.get("concurrency").getAsInt(),
+                       firstErrors, serverView(name, system, json.get("rpc").getAsString()));
+    }
+
+    /** From the service's metrics before and after the run, for the RPC's successful calls. */
+    private Optional<ServerView> serverView(String name, String system, String rpc) throws IOException {
+        Path before = results.resolve(name + "-" + system + ".before.prom");
+        Path after = results.resolve(name + "-" + system + ".after.prom");
+        if (!Files.exists(before) || !Files.exists(after)) {
+            return Optional.empty();
+        }
+        String method = switch (rpc) {
+            case "get-order" -> "GetOrder";
+            case "list-orders" -> "ListOrders";
+            case "create-order" -> "CreateOrder";
+            default -> null; // mixed: no single method
+        };
+        if (method == null) {
+            return Optional.empty();
+        }
+        String beforeText = Files.readString(before);
+        String afterText = Files.readString(after);
+        double calls = metric(afterText, "grpc_server_call_duration_seconds_count", method)
+                - metric(beforeText, "grpc_server_call_duration_seconds_count", method);
+        double seconds = metric(afterText, "grpc_server_call_duration_seconds_sum", method)
+                - metric(beforeText, "grpc_server_call_duration_seconds_sum", method);
+        double statements = metric(afterText, "grpc_server_call_statements_total", method)
+                - metric(beforeText, "grpc_server_call_statements_total", method);
+        return Optional.of(new ServerView(statements / calls, seconds * 1000 / calls));
+    }
+
+    /** A metric's value for the method's OK calls; 0 before the method's first call. */
+    private static double metric(String prometheus, String metric, String method) {
+        Matcher matcher = Pattern.compile("(?m)^" + metric + "\\{code=\"OK\",method=\"" + method + "\"[^}]*} (\\S+)$")
+                .matcher(prometheus);
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    }
+
+    private static double kb(String[] values, List<String> columns, String column) {
+        return Double.parseDouble(values[columns.indexOf(column)]);
+    }
+
+    private static String rate(Run run) {
+        return String.format(Locale.ROOT, "%,.0f", run.callsPerSecond);
+    }
+
+    private static String ms(double millis) {
+        return String.format(Locale.ROOT, millis < 10 ? "%.2f" : "%.1f", millis);
+    }
+
+    private static String ratio(Run run, Run reference) {
+        return String.format(Locale.ROOT, "%.2f", run.callsPerSecond / reference.callsPerSecond);
+    }
+
+    private static String failed(Run run) {
+        return run.failed == 0 ? "0" : String.format(Locale.ROOT, "**%,d**", run.failed);
+    }
+
+    private static String thousands(String number) {
+        return String.format(Locale.ROOT, "%,d", Long.parseLong(number));
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private void line() {
+        out.append('\n');
+    }
+}

@@ -1,0 +1,211 @@
+package com.example.orders.client;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.example.orders.v1.CreateOrderRequest;
+import com.example.orders.v1.GetOrderRequest;
+import com.example.orders.v1.ListOrdersRequest;
+import com.example.orders.v1.OrderServiceGrpc;
+import com.example.orders.v1.OrderServiceGrpc.OrderServiceStub;
+import com.google.protobuf.Message;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Keeps a fixed number of calls in flight: each of {@code concurrency} slots sends a call on the
+ * async stub and, when its answer arrives, sends the next one (a closed loop, so the latency is what
+ * a caller waits at that concurrency). Answers are handled on the channel's network threads with no
+ * hand-off, so that the load generator takes as little as it can of the CPU it shares with the
+ * server. Calls that end during the warm-up are not measured. A progress line goes out every second.
+ */
+final class LoadGenerator {
+
+    private final LoadOptions options;
+    private final long startNanos = System.nanoTime();
+    private final long measureFromNanos;
+    /** When the workers stop sending; in call-count mode, set when the last measured call ends. */
+    private volatile long stopNanos;
+
+    private final Recorder latencyNanos = new Recorder(3);
+    private final LongAdder[] callsByStatus = new LongAdder[Status.Code.values().length];
+    /** Measured calls so far, in call-count mode. */
+    private final AtomicLong measuredCalls = new AtomicLong();
+    /** Every call that ended, warm-up included: the progress line's rate. */
+    private final LongAdder endedCalls = new LongAdder();
+    /** The description of the first error of each status code, warm-up included: what went wrong. */
+    private final Map<Status.Code, String> firstErrors = new ConcurrentHashMap<>();
+
+    private LoadGenerator(LoadOptions options) {
+        this.options = options;
+        measureFromNanos = startNanos + options.warmup().toNanos();
+        stopNanos = options.calls() > 0 ? Long.MAX_VALUE : measureFromNanos + options.duration().toNanos();
+        for (int code = 0; code < callsByStatus.length; code++) {
+            callsByStatus[code] = new LongAdder();
+        }
+    }
+
+    static LoadResult run(String target, LoadOptions options, PrintStream progress) throws InterruptedException {
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (int i = 0; i < options.channels(); i++) {
+            channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor().build());
+        }
+        try {
+            return new LoadGenerator(options).run(target, channels, progress);
+        } finally {
+            for (ManagedChannel channel : channels) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private LoadResult run(String target, List<ManagedChannel> channels, PrintStream progress)
+            throws InterruptedException {
+        ExecutorService afterErrors = Executors.newSingleThreadExecutor();
+        CountDownLatch slotsDone = new CountDownLatch(options.concurrency());
+        for (int slot = 0; slot < options.concurrency(); slot++) {
+            new Slot(OrderServiceGrpc.newStub(channels.get(slot % channels.size())), afterErrors, slotsDone).send();
+        }
+
+        Histogram measured = new Histogram(3);
+        Histogram lastSecond = null;
+        long lastTickNanos = startNanos;
+        long lastEndedCalls = 0;
+        while (!slotsDone.await(1, TimeUnit.SECONDS)) {
+            long now = System.nanoTime();
+            long ended = endedCalls.sum();
+            lastSecond = latencyNanos.getIntervalHistogram(lastSecond);
+            measured.add(lastSecond);
+            progress.println(progressLine(now, (ended - lastEndedCalls) / ((now - lastTickNanos) / 1e9), lastSecond));
+            lastTickNanos = now;
+            lastEndedCalls = ended;
+        }
+        measured.add(latencyNanos.getIntervalHistogram());
+        afterErrors.shutdown();
+
+        Map<String, Long> statusCounts = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (Status.Code code : Status.Code.values()) {
+            long count = callsByStatus[code.ordinal()].sum();
+            if (count > 0) {
+                statusCounts.put(code.name(), count);
+            }
+            if (firstErrors.containsKey(code)) {
+                errors.put(code.name(), firstErrors.get(code));
+            }
+        }
+        return new LoadResult(options.workload().rpc().cliName, target, options.concurrency(), channels.size(),
+                              options.workload().lines(), options.warmup().toNanos() / 1e9,
+                              (stopNanos - measureFromNanos) / 1e9, measured.getTotalCount(),
+                              LoadResult.Latency.of(measured), statusCounts, errors);
+    }
+
+    /** One call in flight at a time, one after the other, until the run stops. */
+    private final class Slot {
+
+        private final OrderServiceStub stub;
+        /** A call can fail inside send(); the next one then starts from here, not from within. */
+        private final Executor afterErrors;
+        private final CountDownLatch slotsDone;
+
+        Slot(OrderServiceStub stub, Executor afterErrors, CountDownLatch slotsDone) {
+            this.stub = stub;
+            this.afterErrors = afterErrors;
+            this.slotsDone = slotsDone;
+        }
+
+        void send() {
+            Message request = options.workload().next(ThreadLocalRandom.current());
+            long sent = System.nanoTime();
+            if (sent >= stopNanos) {
+                slotsDone.countDown();
+                return;
+            }
+            OrderServiceStub withDeadline = stub.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            switch (request) {
+                case GetOrderRequest get -> withDeadline.getOrder(get, answer(sent));
+                case CreateOrderRequest create -> withDeadline.createOrder(create, answer(sent));
+                case ListOrdersRequest list -> withDeadline.listOrders(list, answer(sent));
+                default -> throw new IllegalArgumentException("no load for " + request.getClass().getName());
+            }
+        }
+
+        private <T> StreamObserver<T> answer(long sent) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(T response) {
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    Status status = Status.fromThrowable(error);
+                    firstErrors.putIfAbsent(status.getCode(), String.valueOf(status.getDescription()));
+                    ended(sent, status.getCode());
+                    afterErrors.execute(Slot.this::send);
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended(sent, Status.Code.OK);
+                    send();
+                }
+            };
+        }
+    }
+
+    private void ended(long sent, Status.Code status) {
+        long ended = System.nanoTime();
+        endedCalls.increment();
+        if (ended >= measureFromNanos) {
+            measure(ended - sent, ended, status);
+        }
+    }
+
+    private void measure(long latency, long ended, Status.Code status) {
+        if (options.calls() > 0) {
+            long count = measuredCalls.incrementAndGet();
+            if (count > options.calls()) {
+                return;
+            }
+            if (count == options.calls()) {
+                stopNanos = ended;
+            }
+        } else if (ended >= stopNanos) {
+            return;
+        }
+        latencyNanos.recordValue(latency);
+        callsByStatus[status.ordinal()].increment();
+    }
+
+    private String progressLine(long now, double callsPerSecond, Histogram lastSecond) {
+        String line = String.format(Locale.ROOT, "%4ds %-9s %,9.0f calls/s", TimeUnit.NANOSECONDS.toSeconds(now - startNanos),
+                                    now < measureFromNanos ? "warm-up" : "measuring", callsPerSecond);
+        if (lastSecond.getTotalCount() == 0) {
+            return line;
+        }
+        long errors = 0;
+        for (Status.Code code : Status.Code.values()) {
+            errors += code == Status.Code.OK ? 0 : callsByStatus[code.ordinal()].sum();
+        }
+        return line + String.format(Locale.ROOT, "  p50 %.2f ms  p99 %.2f ms  errors %,d",
+                                    lastSecond.getValueAtPercentile(50) / 1e6,
+                                    lastSecond.getValueAtPercentile(99) / 1e6, errors);
+    }
+}
