@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.v1.OrderServiceGrpc;
 
@@ -26,6 +27,7 @@ final class DatabaseHealth implements AutoCloseable {
     private final HealthCheck check;
     private final HealthStatusManager grpcHealth;
     private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private ServingStatus status;
 
     private DatabaseHealth(HealthCheck check, HealthStatusManager grpcHealth) {
@@ -75,7 +77,9 @@ final class DatabaseHealth implements AutoCloseable {
     /** Stops the checks and turns every status NOT_SERVING for good; may be called more than once. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        grpcHealth.enterTerminalState();
+        if (closed.compareAndSet(false, true)) {
+            scheduler.shutdownNow();
+            grpcHealth.enterTerminalState(); // warns with a stack trace when called twice
+        }
     }
 }

@@ -174,7 +174,7 @@ public final class OrderServer implements AutoCloseable {
     @Override
     public void close() {
         LOG.log(Level.INFO, "Stopping: {0} calls in flight, grace period {1}", gate.inFlight(), gracePeriod);
-        health.close(); // again among the resources, for a failed start; closing twice is harmless
+        health.close(); // also among the resources, for a failed start: closing it again does nothing
         try {
             if (!gate.drain(gracePeriod)) {
                 LOG.log(Level.WARNING, "{0} calls still running after the grace period are cut off", gate.inFlight());
