@@ -53,8 +53,9 @@ final class CallLogInterceptor implements ServerInterceptor {
         ServerCall<Q, R> logged = new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                super.close(status, trailers);
+                // Before the status leaves: once a client has its answer, the call is in the log and metrics.
                 record(method, status, Duration.ofNanos(System.nanoTime() - start), statements.get());
+                super.close(status, trailers);
             }
         };
         return Contexts.interceptCall(context, logged, headers, next);
