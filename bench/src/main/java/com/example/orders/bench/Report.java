@@ -28,7 +28,7 @@ import com.google.gson.JsonParser;
  */
 public final class Report {
 
-    private static final List<String> SYSTEMS = List.of("pgbench", "service", "nodelay", "baseline");
+    private static final List<String> SYSTEMS = List.of("pgbench", "service", "baseline");
 
     private final Path results;
     private final Properties env = new Properties();
@@ -110,8 +110,6 @@ public final class Report {
         line("  beside the servers' pools); latency per transaction. CreateOrder is the service's transaction, committed.");
         line("- **service**: `server/target/order-server.jar` as shipped, pool of " + env.getProperty("pool_size")
                 + " connections.");
-        line("- **nodelay**: the same jar with `-Dserver.connection-options.tcp-no-delay=true` (TCP_NODELAY on the");
-        line("  server's sockets; a configuration flag, no code).");
         line("- **baseline**: `bench/` (`BaselineServer`): grpc-java on Netty, its default executor, HikariCP with the same");
         line("  pool size and plain JDBC running the same `Sql` statements, one explicit transaction for CreateOrder.");
         line();
@@ -142,20 +140,15 @@ public final class Report {
                     + " | " + ratio(service, ceiling) + " | " + ratio(service, baseline) + " |");
         }
         line();
-        line("The service's side of the same runs, and the service with TCP_NODELAY:");
+        line("The service's side of the same runs:");
         line();
-        line("| in flight | service failed calls | statements per call | mean in handler | mean at client "
-                + "| nodelay calls/s | p50 | p99 | failed | nodelay / ceiling | nodelay / baseline |");
-        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line("| in flight | service failed calls | statements per call | mean in handler | mean at client |");
+        line("|---:|---:|---:|---:|---:|");
         for (int concurrency : concurrencies) {
-            String name = rpc + "-c" + concurrency;
-            Run service = run(name, "service");
-            Run nodelay = run(name, "nodelay");
+            Run service = run(rpc + "-c" + concurrency, "service");
             ServerView view = service.server.orElseThrow();
             line("| " + concurrency + " | " + failed(service) + " | " + String.format(Locale.ROOT, "%.1f", view.statementsPerCall)
-                    + " | " + ms(view.handlerMeanMs) + " | " + ms(service.mean)
-                    + " | " + rate(nodelay) + " | " + ms(nodelay.p50) + " | " + ms(nodelay.p99) + " | " + failed(nodelay)
-                    + " | " + ratio(nodelay, run(name, "pgbench")) + " | " + ratio(nodelay, run(name, "baseline")) + " |");
+                    + " | " + ms(view.handlerMeanMs) + " | " + ms(service.mean) + " |");
         }
         line();
         errors(concurrencies.stream().map(c -> rpc + "-c" + c).toList());
@@ -168,22 +161,20 @@ public final class Report {
         line("transaction adds its commit. They do not grow with the lines: lines go in and out as arrays.");
         line();
         line("| lines | ceiling calls/s | p50 | p99 | service calls/s | p50 | p99 | statements per call "
-                + "| nodelay calls/s | p50 | p99 | baseline calls/s | p50 | p99 | service / ceiling | nodelay / ceiling |");
-        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| baseline calls/s | p50 | p99 | service / ceiling | service / baseline |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<String> names = new ArrayList<>();
         for (int lines : PgbenchScripts.LINE_COUNTS) {
             String name = "create-order-" + lines + "-c" + concurrency;
             names.add(name);
             Run ceiling = run(name, "pgbench");
             Run service = run(name, "service");
-            Run nodelay = run(name, "nodelay");
             Run baseline = run(name, "baseline");
             line("| " + lines + " | " + rate(ceiling) + " | " + ms(ceiling.p50) + " | " + ms(ceiling.p99)
                     + " | " + rate(service) + " | " + ms(service.p50) + " | " + ms(service.p99)
                     + " | " + String.format(Locale.ROOT, "%.1f", service.server.orElseThrow().statementsPerCall)
-                    + " | " + rate(nodelay) + " | " + ms(nodelay.p50) + " | " + ms(nodelay.p99)
                     + " | " + rate(baseline) + " | " + ms(baseline.p50) + " | " + ms(baseline.p99)
-                    + " | " + ratio(service, ceiling) + " | " + ratio(nodelay, ceiling) + " |");
+                    + " | " + ratio(service, ceiling) + " | " + ratio(service, baseline) + " |");
         }
         line();
         errors(names);
@@ -258,22 +249,21 @@ public final class Report {
         line("|---|---|---|");
         Run getCeiling = run("get-order-c32", "pgbench");
         Run getService = run("get-order-c32", "service");
-        Run getNodelay = run("get-order-c32", "nodelay");
         Run getBaseline = run("get-order-c32", "baseline");
         target("GetOrder at 32 in flight: at least 0.8 of the ceiling",
-                ratio(getService, getCeiling) + " (nodelay " + ratio(getNodelay, getCeiling) + ")",
+                ratio(getService, getCeiling),
                 getService.callsPerSecond >= 0.8 * getCeiling.callsPerSecond);
         target("GetOrder at 32 in flight: ahead of the baseline",
-                ratio(getService, getBaseline) + " (nodelay " + ratio(getNodelay, getBaseline) + ")",
+                ratio(getService, getBaseline),
                 getService.callsPerSecond > getBaseline.callsPerSecond);
         Run get8 = run("get-order-c8", "service");
         target("GetOrder at 8 in flight: p99 under 5 ms",
-                ms(get8.p99) + " ms (nodelay " + ms(run("get-order-c8", "nodelay").p99) + " ms)", get8.p99 < 5);
+                ms(get8.p99) + " ms", get8.p99 < 5);
         for (int concurrency : concurrencies("create-order-5")) {
             Run ceiling = run("create-order-5-c" + concurrency, "pgbench");
             Run service = run("create-order-5-c" + concurrency, "service");
             target("CreateOrder, 5 lines, " + concurrency + " in flight: at least 0.7 of the ceiling",
-                    ratio(service, ceiling) + " (nodelay " + ratio(run("create-order-5-c" + concurrency, "nodelay"), ceiling) + ")",
+                    ratio(service, ceiling),
                     service.callsPerSecond >= 0.7 * ceiling.callsPerSecond);
         }
         String concurrency = env.getProperty("lines_concurrency");
