@@ -2,9 +2,8 @@
 # The benchmark, in one run: on one seeded database and at each concurrency, the same RPCs through
 #   pgbench     the ceiling: each RPC's SQL straight against PostgreSQL (bench/pgbench, from Sql)
 #   service     the order service as shipped (server/target/order-server.jar)
-#   nodelay     the same service with TCP_NODELAY on its sockets (a configuration flag, no code)
 #   baseline    a plain grpc-java + HikariCP + JDBC server running the same statements (bench/)
-# then writes docs/benchmarks.md. Takes about 15 minutes with the defaults.
+# then writes docs/benchmarks.md. Takes about 12 minutes with the defaults (plus SOAK).
 #
 # Settings (environment): DURATION seconds measured per run (10), WARMUP seconds before it (5),
 # SERVER_WARMUP seconds of mixed calls on each server before the first run (15),
@@ -12,7 +11,7 @@
 # comparison (8), CHANNELS of the load generator (1), SOAK seconds of mixed load on the service at
 # 32 in flight at the end, watching its heap (0: none), PGHOST (127.0.0.1), PGPORT (5432),
 # PGUSER (postgres), BENCH_DB (orders_bench: dropped and created anew), ports SERVICE_PORT (18080),
-# NODELAY_PORT (18081), BASELINE_PORT (18090).
+# BASELINE_PORT (18090).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,7 +27,6 @@ SOAK=${SOAK:-0}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 BENCH_DB=${BENCH_DB:-orders_bench}
 SERVICE_PORT=${SERVICE_PORT:-18080}
-NODELAY_PORT=${NODELAY_PORT:-18081}
 BASELINE_PORT=${BASELINE_PORT:-18090}
 # The seed's data set, which the load generator and the pgbench scripts draw ids from.
 CUSTOMERS=10000 PRODUCTS=1000 ORDERS=200000
@@ -104,10 +102,9 @@ run_pgbench() { # SCRIPT RPC CONCURRENCY LINES CASE
     log "$case pgbench ($clients clients): $(grep -o 'tps = [0-9.]*' "$base.txt")"
 }
 
-run_case() { # RPC SCRIPT CONCURRENCY LINES CASE: the four systems, one after the other
+run_case() { # RPC SCRIPT CONCURRENCY LINES CASE: the three systems, one after the other
     run_pgbench "$2" "$1" "$3" "$4" "$5"
     run_load service "$SERVICE_PORT" "$1" "$3" "$4" "$5"
-    run_load nodelay "$NODELAY_PORT" "$1" "$3" "$4" "$5"
     run_load baseline "$BASELINE_PORT" "$1" "$3" "$4" "$5"
 }
 
@@ -128,8 +125,6 @@ start_server service "$SERVICE_PORT" "${java[@]}" -jar server/target/order-serve
 log "seeding $BENCH_DB"
 "${java[@]}" -jar client/target/order-client.jar seed --db-url "$db_url" --db-user "$PGUSER" \
     --customers $CUSTOMERS --products $PRODUCTS --orders $ORDERS 2>&1 | tee "$results/seed.txt" >&2
-start_server nodelay "$NODELAY_PORT" "${java[@]}" -Dserver.connection-options.tcp-no-delay=true \
-    -jar server/target/order-server.jar
 start_server baseline "$BASELINE_PORT" "${java[@]}" -jar bench/target/order-bench.jar
 
 "${java[@]}" -cp bench/target/order-bench.jar com.example.orders.bench.PgbenchScripts bench/pgbench
@@ -165,7 +160,7 @@ orders=$ORDERS
 EOF
 
 # JIT-compile every server's paths before anything is measured: mixed calls, unrecorded.
-for port in $SERVICE_PORT $NODELAY_PORT $BASELINE_PORT; do
+for port in $SERVICE_PORT $BASELINE_PORT; do
     log "warming up the server on port $port"
     "${java[@]}" -jar client/target/order-client.jar --target "localhost:$port" load --rpc mixed \
         --concurrency 32 --warmup 0s --duration "${SERVER_WARMUP}s" >/dev/null 2>&1 || true
@@ -188,6 +183,9 @@ for lines in 1 50; do
     run_case create-order "create-order-$lines.sql" "$LINES_CONCURRENCY" "$lines" "create-order-$lines-c$LINES_CONCURRENCY"
 done
 if [ "$SOAK" -gt 0 ]; then
+    # The live heap (after a full GC) at the start and at the end of the soak tells growth from garbage.
+    "$JAVA_HOME/bin/jcmd" "$service_pid" GC.run >/dev/null
+    "$JAVA_HOME/bin/jcmd" "$service_pid" GC.heap_info >"$results/heap-soak-start-gc.txt"
     log "soak: mixed load on the service for ${SOAK}s"
     DURATION=$SOAK run_load service "$SERVICE_PORT" mixed 32 5 "soak-mixed-c32"
 fi

@@ -28,7 +28,11 @@ import com.google.gson.JsonParser;
  */
 public final class Report {
 
-    private static final List<String> SYSTEMS = List.of("pgbench", "service", "nodelay", "baseline");
+    private static final List<String> SYSTEMS = List.of("pgbench", "service", "baseline");
+    /** Growth of the live heap over the soak below which it counts as none: a few G1 regions. */
+    private static final int GROWTH_MB = 16;
+    /** In an existing report, the line from which on the text is written by hand; the report keeps it. */
+    private static final String HAND_WRITTEN = "<!-- Written by hand from here on: bench/run.sh keeps it. -->";
 
     private final Path results;
     private final Properties env = new Properties();
@@ -44,7 +48,15 @@ public final class Report {
     public static void main(String[] args) throws IOException {
         Report report = new Report(Path.of(args[0]));
         report.write();
-        Files.writeString(Path.of(args[1]), report.out.toString());
+        Path output = Path.of(args[1]);
+        if (Files.exists(output)) {
+            String previous = Files.readString(output);
+            int handWritten = previous.indexOf(HAND_WRITTEN);
+            if (handWritten >= 0) {
+                report.out.append(previous.substring(handWritten));
+            }
+        }
+        Files.writeString(output, report.out.toString());
     }
 
     /** One system's result for one case, with the service's metrics when it has them. */
@@ -65,6 +77,7 @@ public final class Report {
         line("would write instead (plain grpc-java). Made by `" + env.getProperty("command") + "` on "
                 + env.getProperty("date") + ", commit " + env.getProperty("commit") + ".");
         line();
+        changesSection();
         machine();
         method();
         rpcSection("GetOrder", "get-order", concurrencies);
@@ -73,6 +86,97 @@ public final class Report {
         linesSection(linesConcurrency);
         memorySection();
         targetsSection();
+    }
+
+    /**
+     * The headline cells of the first measurement (bench/src/main/resources/first-measurement.properties), before
+     * TCP_NODELAY and the stream-removal fix, beside this run's.
+     */
+    private void changesSection() throws IOException {
+        Properties first = new Properties();
+        try (var in = Report.class.getResourceAsStream("/first-measurement.properties")) {
+            first.load(in);
+        }
+        line("## What each change bought");
+        line();
+        line("The first measurement (2026-11-24 19:47 UTC, commit caa4fcc, `SOAK=300 bench/run.sh`) ran the service on");
+        line("Helidon 4.1.7 as it was then, beside the same jar with TCP_NODELAY switched on by a flag. Two changes since:");
+        line();
+        line("- **TCP_NODELAY**: `server.connection-options.tcp-no-delay: true` in application.yaml. Helidon leaves it off,");
+        line("  and each response waited about 40 ms for the client's delayed ACK.");
+        line("- **Stream removal**: `io.helidon.webserver.grpc.GrpcProtocolHandler` shadows Helidon's class with the upstream");
+        line("  fix that removes a finished gRPC stream from its connection. 4.1.7 kept every one: after 8192 calls on a");
+        line("  connection it sent GOAWAY (calls failed UNAVAILABLE), and each call leaked about 1 KB of heap.");
+        line();
+        line("Each cell: calls/s, p99 in ms, failed calls, and the share of that run's own ceiling (pgbench). The first");
+        line("run had a load average of about 6 from other processes on the machine (this one: "
+                + env.getProperty("load_before").split(" ")[0] + " before); the share of the");
+        line("ceiling is the fairer comparison across the two runs.");
+        line();
+        line("| cell | first run, neither change | first run, TCP_NODELAY only | this run, both | calls/s now / first |");
+        line("|---|---|---|---|---:|");
+        String[][] cells = {
+                {"GetOrder, 1 in flight", "get-order-c1"},
+                {"GetOrder, 8 in flight", "get-order-c8"},
+                {"GetOrder, 32 in flight", "get-order-c32"},
+                {"ListOrders, 32 in flight", "list-orders-c32"},
+                {"CreateOrder 5 lines, 8 in flight", "create-order-5-c8"},
+                {"CreateOrder 5 lines, 32 in flight", "create-order-5-c32"}};
+        for (String[] cell : cells) {
+            String name = cell[1];
+            if (!Files.exists(results.resolve(name + "-service.json"))) {
+                continue; // a run without this concurrency
+            }
+            double[] ceiling = firstRun(first, name + ".pgbench");
+            double[] service = firstRun(first, name + ".service");
+            Run now = run(name, "service");
+            line("| " + cell[0] + " | " + cell(service, ceiling[0]) + " | " + cell(firstRun(first, name + ".nodelay"), ceiling[0])
+                    + " | " + cell(new double[] {now.callsPerSecond, now.p50, now.p99, now.failed},
+                    run(name, "pgbench").callsPerSecond)
+                    + " | " + String.format(Locale.ROOT, "%.1f×", now.callsPerSecond / service[0]) + " |");
+        }
+        if (Files.exists(results.resolve("soak-mixed-c32-service.json"))) {
+            double[] soakThen = firstRun(first, "soak-mixed-c32.service");
+            Run soak = run("soak-mixed-c32", "service");
+            List<double[]> samples = soakSamples(jstatSamples(), soakSeconds());
+            line(String.format(Locale.ROOT, "| Soak, mixed calls at 32 in flight (first 300 s, now %.0f s) | %s calls/s, "
+                            + "p99 %s, %s failed | not run | %s calls/s, p99 %s, %s failed | %.1f× |",
+                    soakSeconds(), String.format(Locale.ROOT, "%,.0f", soakThen[0]), ms(soakThen[2]),
+                    String.format(Locale.ROOT, "**%,.0f**", soakThen[3]), rate(soak), ms(soak.p99), failed(soak),
+                    soak.callsPerSecond / soakThen[0]));
+            line(String.format(Locale.ROOT, "| Live heap after the soak (full GC) | %.0f MB | not measured | %.0f MB | |",
+                    Double.parseDouble(first.getProperty("heap.after_gc_kb")) / 1024, liveKb("heap-after-gc.txt") / 1024));
+            line(String.format(Locale.ROOT, "| Old generation over the soak | %s → %s MB | not measured | %.0f → %.0f MB | |",
+                    first.getProperty("heap.soak_old_gen_start_mb"), first.getProperty("heap.soak_old_gen_end_mb"),
+                    samples.getFirst()[2], samples.getLast()[2]));
+            line(String.format(Locale.ROOT, "| Heap used at most over the run | %s MB | not measured | %.0f MB | |",
+                    first.getProperty("heap.peak_used_mb"),
+                    jstatSamples().stream().mapToDouble(sample -> sample[0]).max().orElse(0)));
+        }
+        line();
+        line("TCP_NODELAY is the first column against the second: the same code, the flag on. The stream removal is the");
+        line("second against the third: it takes the failed calls and the heap growth away (the throughput difference");
+        line("there is the fix plus the quieter machine).");
+        line();
+    }
+
+    /** calls/s, p50, p99, failed of a first-measurement cell. */
+    private static double[] firstRun(Properties first, String key) {
+        String value = first.getProperty(key);
+        if (value == null) {
+            throw new IllegalStateException("no " + key + " in first-measurement.properties");
+        }
+        String[] parts = value.trim().split("\\s+");
+        double[] run = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            run[i] = Double.parseDouble(parts[i]);
+        }
+        return run;
+    }
+
+    private static String cell(double[] run, double ceilingCallsPerSecond) {
+        return String.format(Locale.ROOT, "%,.0f calls/s, p99 %s, %s failed (%.2f of ceiling)", run[0], ms(run[2]),
+                run[3] == 0 ? "0" : String.format(Locale.ROOT, "**%,.0f**", run[3]), run[0] / ceilingCallsPerSecond);
     }
 
     private void machine() {
@@ -110,8 +214,6 @@ public final class Report {
         line("  beside the servers' pools); latency per transaction. CreateOrder is the service's transaction, committed.");
         line("- **service**: `server/target/order-server.jar` as shipped, pool of " + env.getProperty("pool_size")
                 + " connections.");
-        line("- **nodelay**: the same jar with `-Dserver.connection-options.tcp-no-delay=true` (TCP_NODELAY on the");
-        line("  server's sockets; a configuration flag, no code).");
         line("- **baseline**: `bench/` (`BaselineServer`): grpc-java on Netty, its default executor, HikariCP with the same");
         line("  pool size and plain JDBC running the same `Sql` statements, one explicit transaction for CreateOrder.");
         line();
@@ -142,20 +244,15 @@ public final class Report {
                     + " | " + ratio(service, ceiling) + " | " + ratio(service, baseline) + " |");
         }
         line();
-        line("The service's side of the same runs, and the service with TCP_NODELAY:");
+        line("The service's side of the same runs:");
         line();
-        line("| in flight | service failed calls | statements per call | mean in handler | mean at client "
-                + "| nodelay calls/s | p50 | p99 | failed | nodelay / ceiling | nodelay / baseline |");
-        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line("| in flight | service failed calls | statements per call | mean in handler | mean at client |");
+        line("|---:|---:|---:|---:|---:|");
         for (int concurrency : concurrencies) {
-            String name = rpc + "-c" + concurrency;
-            Run service = run(name, "service");
-            Run nodelay = run(name, "nodelay");
+            Run service = run(rpc + "-c" + concurrency, "service");
             ServerView view = service.server.orElseThrow();
             line("| " + concurrency + " | " + failed(service) + " | " + String.format(Locale.ROOT, "%.1f", view.statementsPerCall)
-                    + " | " + ms(view.handlerMeanMs) + " | " + ms(service.mean)
-                    + " | " + rate(nodelay) + " | " + ms(nodelay.p50) + " | " + ms(nodelay.p99) + " | " + failed(nodelay)
-                    + " | " + ratio(nodelay, run(name, "pgbench")) + " | " + ratio(nodelay, run(name, "baseline")) + " |");
+                    + " | " + ms(view.handlerMeanMs) + " | " + ms(service.mean) + " |");
         }
         line();
         errors(concurrencies.stream().map(c -> rpc + "-c" + c).toList());
@@ -168,22 +265,20 @@ public final class Report {
         line("transaction adds its commit. They do not grow with the lines: lines go in and out as arrays.");
         line();
         line("| lines | ceiling calls/s | p50 | p99 | service calls/s | p50 | p99 | statements per call "
-                + "| nodelay calls/s | p50 | p99 | baseline calls/s | p50 | p99 | service / ceiling | nodelay / ceiling |");
-        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| baseline calls/s | p50 | p99 | service / ceiling | service / baseline |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<String> names = new ArrayList<>();
         for (int lines : PgbenchScripts.LINE_COUNTS) {
             String name = "create-order-" + lines + "-c" + concurrency;
             names.add(name);
             Run ceiling = run(name, "pgbench");
             Run service = run(name, "service");
-            Run nodelay = run(name, "nodelay");
             Run baseline = run(name, "baseline");
             line("| " + lines + " | " + rate(ceiling) + " | " + ms(ceiling.p50) + " | " + ms(ceiling.p99)
                     + " | " + rate(service) + " | " + ms(service.p50) + " | " + ms(service.p99)
                     + " | " + String.format(Locale.ROOT, "%.1f", service.server.orElseThrow().statementsPerCall)
-                    + " | " + rate(nodelay) + " | " + ms(nodelay.p50) + " | " + ms(nodelay.p99)
                     + " | " + rate(baseline) + " | " + ms(baseline.p50) + " | " + ms(baseline.p99)
-                    + " | " + ratio(service, ceiling) + " | " + ratio(nodelay, ceiling) + " |");
+                    + " | " + ratio(service, ceiling) + " | " + ratio(service, baseline) + " |");
         }
         line();
         errors(names);
@@ -193,20 +288,7 @@ public final class Report {
     private void memorySection() throws IOException {
         line("## Service heap");
         line();
-        List<double[]> samples = new ArrayList<>(); // used MB, committed MB, old generation used MB
-        List<String> rows = Files.readAllLines(results.resolve("service-jstat.txt"));
-        List<String> columns = List.of(rows.getFirst().trim().split("\\s+"));
-        for (String row : rows.subList(1, rows.size())) {
-            if (row.isBlank() || row.trim().startsWith("S0C")) {
-                continue;
-            }
-            String[] values = row.trim().split("\\s+");
-            double used = kb(values, columns, "S0U") + kb(values, columns, "S1U") + kb(values, columns, "EU")
-                    + kb(values, columns, "OU");
-            double committed = kb(values, columns, "S0C") + kb(values, columns, "S1C") + kb(values, columns, "EC")
-                    + kb(values, columns, "OC");
-            samples.add(new double[] {used / 1024, committed / 1024, kb(values, columns, "OU") / 1024});
-        }
+        List<double[]> samples = jstatSamples();
         double peakUsed = samples.stream().mapToDouble(sample -> sample[0]).max().orElse(0);
         double peakCommitted = samples.stream().mapToDouble(sample -> sample[1]).max().orElse(0);
         line(String.format(Locale.ROOT, "Sampled every second over the %d s of the run (`jstat -gc`): heap used at most "
@@ -214,11 +296,15 @@ public final class Report {
                         + "The JVM ran with its default settings (G1, maximum heap a quarter of the memory).",
                 samples.size(), peakUsed, peakCommitted, samples.getFirst()[2], samples.getLast()[2]));
         line();
-        for (String file : List.of("heap-before.txt", "heap-after.txt", "heap-after-gc.txt")) {
+        for (String file : List.of("heap-before.txt", "heap-soak-start-gc.txt", "heap-after.txt", "heap-after-gc.txt")) {
+            if (!Files.exists(results.resolve(file))) {
+                continue; // no soak
+            }
             line("`jcmd GC.heap_info` " + switch (file) {
                 case "heap-before.txt" -> "before the load:";
+                case "heap-soak-start-gc.txt" -> "at the start of the soak, after a full GC (`jcmd GC.run`):";
                 case "heap-after.txt" -> "after the load:";
-                default -> "after the load and a full GC (`jcmd GC.run`):";
+                default -> "after the load and a full GC:";
             });
             line();
             line("```");
@@ -231,9 +317,8 @@ public final class Report {
         Path soak = results.resolve("soak-mixed-c32-service.json");
         if (Files.exists(soak)) {
             Run run = run("soak-mixed-c32", "service");
-            double seconds = JsonParser.parseString(Files.readString(soak)).getAsJsonObject().get("seconds").getAsDouble();
-            // The soak is the end of the run: its samples are the last ones.
-            List<double[]> soakSamples = samples.subList(Math.max(0, samples.size() - (int) seconds), samples.size());
+            double seconds = soakSeconds();
+            List<double[]> soakSamples = soakSamples(samples, seconds);
             int third = soakSamples.size() / 3;
             line(String.format(Locale.ROOT, "The run ended with a soak of %.0f s, mixed calls at 32 in flight: %s calls/s, "
                             + "p99 %s ms, %s failed calls. Over the soak the heap used stayed between %.0f and %.0f MB; "
@@ -247,6 +332,9 @@ public final class Report {
                             .mapToDouble(sample -> sample[0]).max().orElse(0),
                     soakSamples.getFirst()[2], soakSamples.getLast()[2]));
             line();
+            line(String.format(Locale.ROOT, "Live heap (used after a full GC): %.0f MB at the start of the soak, "
+                    + "%.0f MB at its end.", liveKb("heap-soak-start-gc.txt") / 1024, liveKb("heap-after-gc.txt") / 1024));
+            line();
             errors(List.of("soak-mixed-c32"));
         }
     }
@@ -258,22 +346,21 @@ public final class Report {
         line("|---|---|---|");
         Run getCeiling = run("get-order-c32", "pgbench");
         Run getService = run("get-order-c32", "service");
-        Run getNodelay = run("get-order-c32", "nodelay");
         Run getBaseline = run("get-order-c32", "baseline");
         target("GetOrder at 32 in flight: at least 0.8 of the ceiling",
-                ratio(getService, getCeiling) + " (nodelay " + ratio(getNodelay, getCeiling) + ")",
+                ratio(getService, getCeiling),
                 getService.callsPerSecond >= 0.8 * getCeiling.callsPerSecond);
         target("GetOrder at 32 in flight: ahead of the baseline",
-                ratio(getService, getBaseline) + " (nodelay " + ratio(getNodelay, getBaseline) + ")",
+                ratio(getService, getBaseline),
                 getService.callsPerSecond > getBaseline.callsPerSecond);
         Run get8 = run("get-order-c8", "service");
         target("GetOrder at 8 in flight: p99 under 5 ms",
-                ms(get8.p99) + " ms (nodelay " + ms(run("get-order-c8", "nodelay").p99) + " ms)", get8.p99 < 5);
+                ms(get8.p99) + " ms", get8.p99 < 5);
         for (int concurrency : concurrencies("create-order-5")) {
             Run ceiling = run("create-order-5-c" + concurrency, "pgbench");
             Run service = run("create-order-5-c" + concurrency, "service");
             target("CreateOrder, 5 lines, " + concurrency + " in flight: at least 0.7 of the ceiling",
-                    ratio(service, ceiling) + " (nodelay " + ratio(run("create-order-5-c" + concurrency, "nodelay"), ceiling) + ")",
+                    ratio(service, ceiling),
                     service.callsPerSecond >= 0.7 * ceiling.callsPerSecond);
         }
         String concurrency = env.getProperty("lines_concurrency");
@@ -285,8 +372,68 @@ public final class Report {
         target("CreateOrder: round trips per call do not grow with the lines",
                 "statements per call for 1, 5, 50 lines: " + String.join(", ", statements),
                 new TreeSet<>(statements).size() == 1);
-        line("| Heap under load under 256 MB; no growth over a 5-minute soak | see *Service heap* above | |");
+        if (Files.exists(results.resolve("soak-mixed-c32-service.json"))) {
+            List<double[]> soak = soakSamples(jstatSamples(), soakSeconds());
+            double peak = soak.stream().mapToDouble(sample -> sample[0]).max().orElse(0);
+            double start = liveKb("heap-soak-start-gc.txt") / 1024;
+            double end = liveKb("heap-after-gc.txt") / 1024;
+            target("Heap under load under 256 MB",
+                    String.format(Locale.ROOT, "heap used at most %.0f MB over the soak (garbage included; default G1 "
+                            + "sizing); live after a full GC %.0f MB", peak, end), peak < 256);
+            target("No heap growth over the soak (live heap after a full GC grows by less than " + GROWTH_MB + " MB)",
+                    String.format(Locale.ROOT, "%.0f s soak: %.0f MB at the start, %.0f MB at the end (%+.1f MB)",
+                            soakSeconds(), start, end, end - start), end - start < GROWTH_MB);
+        } else {
+            line("| Heap under load under 256 MB; no growth over a 5-minute soak | not measured: run with SOAK=300 | |");
+        }
+        long failed = 0;
+        try (var files = Files.list(results)) {
+            for (Path file : files.filter(file -> file.getFileName().toString().endsWith("-service.json")).toList()) {
+                String name = file.getFileName().toString();
+                failed += run(name.substring(0, name.length() - "-service.json".length()), "service").failed;
+            }
+        }
+        target("No failed calls on the service", String.format(Locale.ROOT, "%,d failed over every run and the soak", failed),
+                failed == 0);
         line();
+    }
+
+    private double soakSeconds() throws IOException {
+        return JsonParser.parseString(Files.readString(results.resolve("soak-mixed-c32-service.json")))
+                .getAsJsonObject().get("seconds").getAsDouble();
+    }
+
+    /** The service's heap every second over the run (`jstat -gc`): used MB, committed MB, old generation used MB. */
+    private List<double[]> jstatSamples() throws IOException {
+        List<double[]> samples = new ArrayList<>();
+        List<String> rows = Files.readAllLines(results.resolve("service-jstat.txt"));
+        List<String> columns = List.of(rows.getFirst().trim().split("\\s+"));
+        for (String row : rows.subList(1, rows.size())) {
+            if (row.isBlank() || row.trim().startsWith("S0C")) {
+                continue;
+            }
+            String[] values = row.trim().split("\\s+");
+            double used = kb(values, columns, "S0U") + kb(values, columns, "S1U") + kb(values, columns, "EU")
+                    + kb(values, columns, "OU");
+            double committed = kb(values, columns, "S0C") + kb(values, columns, "S1C") + kb(values, columns, "EC")
+                    + kb(values, columns, "OC");
+            samples.add(new double[] {used / 1024, committed / 1024, kb(values, columns, "OU") / 1024});
+        }
+        return samples;
+    }
+
+    /** The soak is the end of the run: its samples are the last ones. */
+    private static List<double[]> soakSamples(List<double[]> samples, double seconds) {
+        return samples.subList(Math.max(0, samples.size() - (int) seconds), samples.size());
+    }
+
+    /** The heap used, in KB, that a `jcmd GC.heap_info` output reports. */
+    private double liveKb(String file) throws IOException {
+        Matcher matcher = Pattern.compile("used (\\d+)K").matcher(Files.readString(results.resolve(file)));
+        if (!matcher.find()) {
+            throw new IllegalStateException("no heap used in " + file);
+        }
+        return Double.parseDouble(matcher.group(1));
     }
 
     private void target(String target, String measured, boolean met) {
