@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark, in one run: on one seeded database and at each concurrency, the same RPCs through
-#   pgbench     the ceiling: each RPC's SQL straight against PostgreSQL (bench/pgbench, from Sql)
+#   pgbench     the ceiling: each RPC's SQL straight against PostgreSQL (scripts written from Sql
+#               into bench/target/pgbench at each run)
 #   service     the order service as shipped (server/target/order-server.jar)
 #   baseline    a plain grpc-java + HikariCP + JDBC server running the same statements (bench/)
 # then writes docs/benchmarks.md. Takes about 12 minutes with the defaults (plus SOAK).
@@ -95,7 +96,7 @@ run_pgbench() { # SCRIPT RPC CONCURRENCY LINES CASE
     local threads=$((clients < $(nproc) ? clients : $(nproc)))
     pgbench -n -M prepared -c "$clients" -j "$threads" -T "$DURATION" \
         -D customers=$CUSTOMERS -D products=$PRODUCTS -D orders=$ORDERS \
-        -f "bench/pgbench/$script" --log --log-prefix="$base.log" "$BENCH_DB" >"$base.txt" 2>&1
+        -f "bench/target/pgbench/$script" --log --log-prefix="$base.log" "$BENCH_DB" >"$base.txt" 2>&1
     "${java[@]}" -cp bench/target/order-bench.jar com.example.orders.bench.PgbenchResult \
         "$rpc" "$concurrency" "$clients" "$lines" "$base.txt" "$base.log" "$base.json"
     rm -f "$base".log.*
@@ -127,7 +128,7 @@ log "seeding $BENCH_DB"
     --customers $CUSTOMERS --products $PRODUCTS --orders $ORDERS 2>&1 | tee "$results/seed.txt" >&2
 start_server baseline "$BASELINE_PORT" "${java[@]}" -jar bench/target/order-bench.jar
 
-"${java[@]}" -cp bench/target/order-bench.jar com.example.orders.bench.PgbenchScripts bench/pgbench
+"${java[@]}" -cp bench/target/order-bench.jar com.example.orders.bench.PgbenchScripts bench/target/pgbench
 # pgbench gets as many clients as the database accepts beside everyone's pools, at most.
 pgbench_max_clients=$(psql -d "$BENCH_DB" -Atc "SELECT current_setting('max_connections')::int
     - current_setting('superuser_reserved_connections')::int - 5

@@ -209,7 +209,7 @@ public final class Report {
         line("distinct products, quantity 1, for a random customer, with a fresh request id.");
         line();
         line("- **ceiling**: `pgbench -M prepared` running the RPC's statements, generated from the service's `Sql`");
-        line("  (`bench/pgbench/`), one client per call in flight but at most " + env.getProperty("pgbench_max_clients")
+        line("  (`bench/target/pgbench/`, written from `Sql` at each run), one client per call in flight but at most " + env.getProperty("pgbench_max_clients")
                 + " (what the database's `max_connections` leaves");
         line("  beside the servers' pools); latency per transaction. CreateOrder is the service's transaction, committed.");
         line("- **service**: `server/target/order-server.jar` as shipped, pool of " + env.getProperty("pool_size")
