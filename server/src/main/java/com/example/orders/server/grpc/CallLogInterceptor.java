@@ -3,6 +3,8 @@ package com.example.orders.server.grpc;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +40,8 @@ final class CallLogInterceptor implements ServerInterceptor {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10)};
 
+    private final Map<String, CallMeters> metersByCall = new ConcurrentHashMap<>();
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call,
                                                       Metadata headers,
@@ -61,21 +65,30 @@ final class CallLogInterceptor implements ServerInterceptor {
         return Contexts.interceptCall(context, logged, headers, next);
     }
 
-    private static void record(String method, Status status, Duration duration, int statements) {
+    private void record(String method, Status status, Duration duration, int statements) {
         String code = status.getCode().name();
         ACCESS_LOG.log(Level.INFO, () -> String.format("%s %s %.1f ms, %d statement%s%s", method, code,
                 duration.toNanos() / 1e6, statements, statements == 1 ? "" : "s",
                 status.isOk() ? "" : ": " + status.getDescription()));
-        List<Tag> methodAndCode = List.of(Tag.create("method", method), Tag.create("code", code));
-        Metrics.globalRegistry().getOrCreate(Timer.builder("grpc.server.call.duration")
-                        .description("gRPC calls by method and status code")
-                        .tags(methodAndCode)
-                        .buckets(LATENCY_BUCKETS))
-                .record(duration);
-        Metrics.globalRegistry().getOrCreate(Counter.builder("grpc.server.call.statements")
-                        .description("SQL statements run by gRPC calls, by method and status code")
-                        .tags(methodAndCode))
-                .increment(statements);
+        CallMeters meters = metersByCall.computeIfAbsent(method + " " + code, key -> CallMeters.of(method, code));
+        meters.duration().record(duration);
+        meters.statements().increment(statements);
+    }
+
+    /** The meters of one method and status code, made once rather than looked up on every call. */
+    private record CallMeters(Timer duration, Counter statements) {
+
+        static CallMeters of(String method, String code) {
+            List<Tag> methodAndCode = List.of(Tag.create("method", method), Tag.create("code", code));
+            return new CallMeters(
+                    Metrics.globalRegistry().getOrCreate(Timer.builder("grpc.server.call.duration")
+                            .description("gRPC calls by method and status code")
+                            .tags(methodAndCode)
+                            .buckets(LATENCY_BUCKETS)),
+                    Metrics.globalRegistry().getOrCreate(Counter.builder("grpc.server.call.statements")
+                            .description("SQL statements run by gRPC calls, by method and status code")
+                            .tags(methodAndCode)));
+        }
     }
 
     /** The deadline in a grpc-timeout header: up to 8 digits and a unit (H, M, S, m, u, n). */
