@@ -1,5 +1,6 @@
 package com.example.orders.bench;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -12,8 +13,8 @@ import com.example.orders.v1.OrderLine;
 import com.example.orders.v1.OrderStatus;
 
 /**
- * Orders from the one-row-per-line result of the service's order reads (GET_ORDER, LIST_ORDERS),
- * whose rows come grouped by order, lines in line order.
+ * Orders from the one-row-per-order result of the service's order reads (GET_ORDER, LIST_ORDERS),
+ * whose lines come as parallel arrays.
  */
 final class OrderResults {
 
@@ -22,31 +23,17 @@ final class OrderResults {
 
     static List<Order> toOrders(ResultSet rows) throws SQLException {
         List<Order> orders = new ArrayList<>();
-        Order.Builder current = null;
         while (rows.next()) {
             long orderId = rows.getLong("id");
-            if (rows.wasNull()) {
-                continue; // LIST_ORDERS: the customer exists but has no order on this page
+            if (!rows.wasNull()) { // LIST_ORDERS: null when the customer has no order on this page
+                orders.add(order(rows, orderId));
             }
-            if (current == null || current.getId() != orderId) {
-                if (current != null) {
-                    orders.add(current.build());
-                }
-                current = header(rows, orderId);
-            }
-            long productId = rows.getLong("product_id");
-            if (!rows.wasNull()) {
-                current.addLines(line(rows, productId));
-            }
-        }
-        if (current != null) {
-            orders.add(current.build());
         }
         return orders;
     }
 
-    private static Order.Builder header(ResultSet row, long orderId) throws SQLException {
-        return Order.newBuilder()
+    private static Order order(ResultSet row, long orderId) throws SQLException {
+        Order.Builder order = Order.newBuilder()
                 .setId(orderId)
                 .setRequestId(row.getString("request_id"))
                 .setStatus(OrderStatus.valueOf("ORDER_STATUS_" + row.getString("status")))
@@ -57,19 +44,25 @@ final class OrderResults {
                         .setId(row.getLong("customer_id"))
                         .setName(row.getString("customer_name"))
                         .setEmail(row.getString("customer_email")));
-    }
-
-    private static OrderLine line(ResultSet row, long productId) throws SQLException {
-        int quantity = row.getInt("quantity");
-        long unitPrice = row.getLong("unit_price_cents");
-        return OrderLine.newBuilder()
-                .setProductId(productId)
-                .setSku(row.getString("sku"))
-                .setName(row.getString("product_name"))
-                .setQuantity(quantity)
-                .setUnitPriceCents(unitPrice)
-                .setLineTotalCents(quantity * unitPrice)
-                .build();
+        Array productIdColumn = row.getArray("product_ids");
+        if (productIdColumn == null) {
+            return order.build();
+        }
+        Long[] productIds = (Long[]) productIdColumn.getArray();
+        String[] skus = (String[]) row.getArray("skus").getArray();
+        String[] names = (String[]) row.getArray("product_names").getArray();
+        Integer[] quantities = (Integer[]) row.getArray("quantities").getArray();
+        Long[] unitPrices = (Long[]) row.getArray("unit_prices_cents").getArray();
+        for (int i = 0; i < productIds.length; i++) {
+            order.addLines(OrderLine.newBuilder()
+                    .setProductId(productIds[i])
+                    .setSku(skus[i])
+                    .setName(names[i])
+                    .setQuantity(quantities[i])
+                    .setUnitPriceCents(unitPrices[i])
+                    .setLineTotalCents(quantities[i] * unitPrices[i]));
+        }
+        return order.build();
     }
 
     private static com.google.protobuf.Timestamp timestamp(Timestamp time) {

@@ -3,7 +3,9 @@ package com.example.orders.server.db;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -68,9 +70,10 @@ public final class OrderStore {
     /** The orders that exist among {@code orderIds}, in the order of the ids given. */
     public List<Order> getAll(List<Long> orderIds) {
         long[] ids = orderIds.stream().mapToLong(Long::longValue).toArray();
-        Map<Long, Order> byId = OrderRows.toOrders(Sql.GET_ORDERS.rows(db.execute(), Map.of("order_ids", ids)))
-                .stream()
-                .collect(Collectors.toMap(Order::getId, order -> order));
+        Map<Long, Order> byId;
+        try (Stream<DbRow> rows = Sql.GET_ORDERS.stream(db.execute(), Map.of("order_ids", ids))) {
+            byId = rows.map(OrderRows::toOrder).collect(Collectors.toMap(Order::getId, order -> order));
+        }
         return orderIds.stream().filter(byId::containsKey).map(byId::get).toList();
     }
 
@@ -79,15 +82,25 @@ public final class OrderStore {
      * ORDER_STATUS_UNSPECIFIED matches every status.
      */
     public Page<Order> list(long customerId, OrderStatus status, long beforeId, int pageSize) {
-        List<DbRow> rows = Sql.LIST_ORDERS.rows(db.execute(), Map.of(
+        List<Order> orders = new ArrayList<>();
+        boolean customerFound = false;
+        try (Stream<DbRow> rows = Sql.LIST_ORDERS.stream(db.execute(), Map.of(
                 "customer_id", customerId,
                 "status", statusFilter(status),
                 "after_id", beforeId,
-                "limit", pageSize + 1));
-        if (rows.isEmpty()) {
+                "limit", pageSize + 1))) {
+            for (Iterator<DbRow> it = rows.iterator(); it.hasNext(); ) {
+                DbRow row = it.next();
+                customerFound = true;
+                if (OrderRows.isOrder(row)) {
+                    orders.add(OrderRows.toOrder(row));
+                }
+            }
+        }
+        if (!customerFound) {
             throw new NotFoundException("customer " + customerId + " not found");
         }
-        return Page.of(OrderRows.toOrders(rows), pageSize);
+        return Page.of(orders, pageSize);
     }
 
     /**
@@ -109,12 +122,15 @@ public final class OrderStore {
         // see application.yaml) only with autocommit off. db.execute() turns autocommit on and would
         // load the whole result first, so the export runs in a transaction although it only reads.
         return Transactions.once(db, tx -> {
-            long exported;
+            long exported = 0;
             try (Stream<DbRow> rows = Sql.EXPORT_ORDERS.stream(tx, params)) {
-                exported = OrderRows.forEachOrder(rows.iterator(), order -> {
+                for (Iterator<DbRow> it = rows.iterator(); it.hasNext(); ) {
+                    exported++;
                     ordersExported.increment();
-                    return consumer.test(order);
-                });
+                    if (!consumer.test(OrderRows.toOrder(it.next()))) {
+                        break;
+                    }
+                }
             }
             // Only an empty export pays for telling an unknown customer from one without orders.
             if (exported == 0 && customerId != 0 && Sql.CUSTOMER_EXISTS.rows(tx, Map.of("id", customerId)).isEmpty()) {
@@ -207,10 +223,10 @@ public final class OrderStore {
     }
 
     private static Order readOrder(DbExecute exec, long orderId) {
-        List<Order> orders = OrderRows.toOrders(Sql.GET_ORDER.rows(exec, Map.of("order_id", orderId)));
-        if (orders.isEmpty()) {
-            throw new NotFoundException("order " + orderId + " not found");
+        try (Stream<DbRow> rows = Sql.GET_ORDER.stream(exec, Map.of("order_id", orderId))) {
+            return rows.map(OrderRows::toOrder)
+                    .findFirst()
+                    .orElseThrow(() -> new NotFoundException("order " + orderId + " not found"));
         }
-        return orders.getFirst();
     }
 }

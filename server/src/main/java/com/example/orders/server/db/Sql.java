@@ -12,7 +12,7 @@ import io.helidon.dbclient.DbRow;
  *
  * <p>Parameters are named ({@code :name}) and always bound, never concatenated. Casts are written
  * {@code CAST(x AS t)} because the DbClient parameter parser reads {@code ::t} as a parameter.
- * No statement count depends on the size of the data: lines go in and out as arrays and joins.
+ * No statement count depends on the size of the data: lines go in and out as arrays.
  * Public so that the benchmark's plain-JDBC baseline runs exactly the same SQL.
  */
 public enum Sql {
@@ -126,21 +126,22 @@ public enum Sql {
     SET_ORDER_STATUS("""
             UPDATE orders SET status = :status, updated_at = now() WHERE id = :order_id"""),
 
-    // --- reading orders: one row per line, everything the response needs in one statement -----
+    // --- reading orders: one row per order, its lines as arrays, in one statement -------------
 
     GET_ORDER(OrderColumns.SELECT + """
             FROM orders o
             JOIN customers c ON c.id = o.customer_id
             LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
             WHERE o.id = :order_id
-            ORDER BY l.line_no"""),
+            GROUP BY o.id, c.id"""),
 
     GET_ORDERS(OrderColumns.SELECT + """
             FROM orders o
             JOIN customers c ON c.id = o.customer_id
             LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
             WHERE o.id = ANY(:order_ids)
-            ORDER BY o.id, l.line_no"""),
+            GROUP BY o.id, c.id
+            ORDER BY o.id"""),
 
     /**
      * Every order matching the filters, with its lines, in ascending id order: ExportOrders reads it
@@ -154,7 +155,8 @@ public enum Sql {
             WHERE (:customer_id = 0 OR o.customer_id = :customer_id)
               AND (:status = '' OR o.status = :status)
               AND (CAST(:created_after AS timestamptz) IS NULL OR o.created_at > :created_after)
-            ORDER BY o.id, l.line_no"""),
+            GROUP BY o.id, c.id
+            ORDER BY o.id"""),
 
     /**
      * One page of a customer's orders, newest first, with their lines. The customer row is always
@@ -163,7 +165,7 @@ public enum Sql {
      */
     LIST_ORDERS("""
             WITH page AS (
-                SELECT * FROM orders
+                SELECT id FROM orders
                 WHERE customer_id = :customer_id
                   AND (:status = '' OR status = :status)
                   AND id < :after_id
@@ -172,10 +174,11 @@ public enum Sql {
             )
             """ + OrderColumns.SELECT + """
             FROM customers c
-            LEFT JOIN page o ON true
+            LEFT JOIN (page JOIN orders o ON o.id = page.id) ON true
             LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
             WHERE c.id = :customer_id
-            ORDER BY o.id DESC, l.line_no""");
+            GROUP BY c.id, o.id
+            ORDER BY o.id DESC""");
 
     private final String text;
 
@@ -207,12 +210,21 @@ public enum Sql {
         return exec.createNamedDmlStatement(name(), text).params(params).execute();
     }
 
-    /** The columns {@link OrderRows} reads, shared by the order reads. */
+    /**
+     * The columns {@link OrderRows} reads, shared by the order reads: grouped by order, so that the
+     * order and customer travel once and each line's fields come as arrays in line order (null for
+     * an order without lines).
+     */
     private static final class OrderColumns {
         static final String SELECT = """
                 SELECT o.id, o.request_id, o.status, o.total_cents, o.created_at, o.updated_at,
                        c.id AS customer_id, c.name AS customer_name, c.email AS customer_email,
-                       l.product_id, l.quantity, l.unit_price_cents, p.sku, p.name AS product_name
+                       array_agg(l.product_id ORDER BY l.line_no) FILTER (WHERE l.line_no IS NOT NULL) AS product_ids,
+                       array_agg(p.sku ORDER BY l.line_no) FILTER (WHERE l.line_no IS NOT NULL) AS skus,
+                       array_agg(p.name ORDER BY l.line_no) FILTER (WHERE l.line_no IS NOT NULL) AS product_names,
+                       array_agg(l.quantity ORDER BY l.line_no) FILTER (WHERE l.line_no IS NOT NULL) AS quantities,
+                       array_agg(l.unit_price_cents ORDER BY l.line_no) FILTER (WHERE l.line_no IS NOT NULL)
+                           AS unit_prices_cents
                 """;
     }
 }
