@@ -1,7 +1,10 @@
 package com.example.orders.server.db;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbExecute;
@@ -10,9 +13,10 @@ import io.helidon.dbclient.DbRow;
 /**
  * Every SQL statement the service runs, by name. The name shows up in logs and metrics.
  *
- * <p>Parameters are named ({@code :name}) and always bound, never concatenated. Casts are written
- * {@code CAST(x AS t)} because the DbClient parameter parser reads {@code ::t} as a parameter.
- * No statement count depends on the size of the data: lines go in and out as arrays.
+ * <p>Parameters are named ({@code :name}) and always bound, never concatenated; each statement is
+ * turned into its positional JDBC form once. Casts are written {@code CAST(x AS t)}, never
+ * {@code ::t}, which would read as a parameter. No statement count depends on the size of the data:
+ * lines go in and out as arrays.
  * Public so that the benchmark's plain-JDBC baseline runs exactly the same SQL.
  */
 public enum Sql {
@@ -181,13 +185,26 @@ public enum Sql {
             ORDER BY o.id DESC""");
 
     private final String text;
+    private final Positional positional;
 
     Sql(String text) {
         this.text = text;
+        this.positional = Positional.of(text);
     }
 
+    /** The statement as written, with {@code :name} parameters. */
     public String text() {
         return text;
+    }
+
+    /** The statement for JDBC: {@code ?} in place of each {@code :name}. */
+    public String jdbcText() {
+        return positional.text();
+    }
+
+    /** The parameter name of each {@code ?} of {@link #jdbcText()}, in order; a name used twice is there twice. */
+    public List<String> parameterNames() {
+        return positional.names();
     }
 
     /** Runs a statement that returns rows; they are read in full before the result set closes. */
@@ -202,12 +219,45 @@ public enum Sql {
      * (and, outside a transaction, the connection): close it.
      */
     Stream<DbRow> stream(DbExecute exec, Map<String, ?> params) {
-        return exec.createNamedQuery(name(), text).params(params).execute();
+        return exec.createNamedQuery(name(), jdbcText()).params(values(params)).execute();
     }
 
     /** Runs a statement that returns no rows, giving the number of rows it changed. */
     long update(DbExecute exec, Map<String, ?> params) {
-        return exec.createNamedDmlStatement(name(), text).params(params).execute();
+        return exec.createNamedDmlStatement(name(), jdbcText()).params(values(params)).execute();
+    }
+
+    /**
+     * The value of each {@code ?}, in order. The statements go to DbClient with positional
+     * parameters because it parses named ones again on every execution.
+     */
+    private List<Object> values(Map<String, ?> params) {
+        List<Object> values = new ArrayList<>(positional.names().size()); // not List.of: values may be null
+        for (String name : positional.names()) {
+            if (!params.containsKey(name)) {
+                throw new IllegalArgumentException(name() + " has no value for :" + name);
+            }
+            values.add(params.get(name));
+        }
+        return values;
+    }
+
+    private record Positional(String text, List<String> names) {
+
+        /** A colon and a name, never the second colon of a {@code ::} cast (written CAST here anyway). */
+        private static final Pattern PARAMETER = Pattern.compile("(?<!:):([a-z_]+)");
+
+        static Positional of(String named) {
+            List<String> names = new ArrayList<>();
+            Matcher matcher = PARAMETER.matcher(named);
+            StringBuilder text = new StringBuilder();
+            while (matcher.find()) {
+                names.add(matcher.group(1));
+                matcher.appendReplacement(text, "?");
+            }
+            matcher.appendTail(text);
+            return new Positional(text.toString(), List.copyOf(names));
+        }
     }
 
     /**
