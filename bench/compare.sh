@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# What a change bought: the service as built at each COMMIT, measured in turn on the database that
+# bench/run.sh seeds, ROUNDS times, the order reversed every other round so that a machine whose speed
+# drifts weighs on every commit alike. Per commit and case it prints calls/s, p50 and p99 at the
+# client, and the service JVM's CPU time per call (user + system from /proc, JIT and GC included): on
+# a shared 2-core machine the figure that depends least on what else runs. A Markdown table, means
+# over the rounds.
+#
+# usage: bench/compare.sh COMMIT...        e.g. bench/compare.sh 37b2ae7 HEAD
+#
+# Settings (environment): CASES ("get-order:8 get-order:32 list-orders:32 create-order:8", rpc:in-flight),
+# DURATION (15) seconds measured per case, SERVER_WARMUP (30) seconds of mixed calls before, ROUNDS (2),
+# BENCH_DB (orders_bench), PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), SERVICE_PORT (18080).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+source bin/jdk.sh
+
+[ $# -ge 1 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+CASES=${CASES:-get-order:8 get-order:32 list-orders:32 create-order:8}
+DURATION=${DURATION:-15}
+SERVER_WARMUP=${SERVER_WARMUP:-30}
+ROUNDS=${ROUNDS:-2}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+BENCH_DB=${BENCH_DB:-orders_bench}
+SERVICE_PORT=${SERVICE_PORT:-18080}
+
+work=$root/bench/target/compare
+java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
+log() { echo "[$(date +%T)] $*" >&2; }
+server_pid=
+trap '[ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true' EXIT
+
+if ! psql -d "$BENCH_DB" -Atc 'SELECT 1 FROM orders LIMIT 1' 2>/dev/null | grep -q 1; then
+    echo "no seeded database $BENCH_DB: run bench/run.sh once first" >&2
+    exit 1
+fi
+rm -rf "$work"
+mkdir -p "$work"
+[ -f client/target/order-client.jar ] || mvn -B -q -Dmaven.test.skip=true -pl client -am package
+
+commits=()
+for commit in "$@"; do
+    short=$(git rev-parse --short "$commit")
+    log "building the service at $short"
+    git worktree add -q --detach "$work/src-$short" "$short"
+    (cd "$work/src-$short" && mvn -B -q -Dmaven.test.skip=true -pl server -am package)
+    mkdir -p "$work/$short"
+    cp -r "$work/src-$short/server/target/order-server.jar" "$work/src-$short/server/target/libs" "$work/$short/"
+    git worktree remove --force "$work/src-$short"
+    commits+=("$short")
+done
+
+measure() { # COMMIT ROUND: one server, every case
+    local commit=$1 round=$2
+    DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$BENCH_DB DB_USER=$PGUSER SERVER_PORT=$SERVICE_PORT \
+        "${java[@]}" -jar "$work/$commit/order-server.jar" >"$work/$commit-$round.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$SERVICE_PORT") 2>/dev/null && break; sleep 0.5; done
+    load() { "${java[@]}" -jar client/target/order-client.jar --target "localhost:$SERVICE_PORT" load --warmup 0s "$@"; }
+    load --rpc mixed --concurrency 32 --duration "${SERVER_WARMUP}s" >/dev/null 2>&1 || true
+    for case in $CASES; do
+        local rpc=${case%%:*} concurrency=${case##*:} json=$work/$commit-$round-${case/:/-c}.json before after
+        before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+        load --rpc "$rpc" --concurrency "$concurrency" --duration "${DURATION}s" --json "$json" >/dev/null 2>&1 || true
+        after=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+        # clock ticks to microseconds per call
+        jq -r --arg c "$commit" --arg case "$case" --argjson ticks $((after - before)) --argjson hz "$(getconf CLK_TCK)" \
+            '[$case, $c, .callsPerSecond, .latencyMs.p50, .latencyMs.p99, ($ticks / $hz * 1e6 / .calls),
+              ((.statusCounts | to_entries | map(select(.key != "OK") | .value) | add) // 0)] | @tsv' \
+            "$json" | tee -a "$work/results.tsv" >&2
+    done
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+}
+
+for round in $(seq "$ROUNDS"); do
+    order=("${commits[@]}")
+    if [ $((round % 2)) -eq 0 ]; then
+        order=(); for ((i = ${#commits[@]} - 1; i >= 0; i--)); do order+=("${commits[i]}"); done
+    fi
+    for commit in "${order[@]}"; do
+        log "round $round: $commit"
+        measure "$commit" "$round"
+    done
+done
+
+echo "| case | commit | calls/s | p50 ms | p99 ms | service CPU per call | failed calls |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+awk -F'\t' -v order="${commits[*]}" -v cases="$CASES" '
+    { key = $1 SUBSEP $2; n[key]++; cps[key] += $3; p50[key] += $4; p99[key] += $5; cpu[key] += $6; failed[key] += $7 }
+    END {
+        split(cases, cs, " "); split(order, os, " ")
+        for (i = 1; i in cs; i++) for (j = 1; j in os; j++) {
+            key = cs[i] SUBSEP os[j]
+            if (n[key]) printf "| %s | %s | %.0f | %.2f | %.1f | %.0f µs | %d |\n", cs[i], os[j],
+                cps[key] / n[key], p50[key] / n[key], p99[key] / n[key], cpu[key] / n[key], failed[key]
+        }
+    }' "$work/results.tsv"
