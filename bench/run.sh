@@ -12,7 +12,8 @@
 # comparison (8), CHANNELS of the load generator (1), SOAK seconds of mixed load on the service at
 # 32 in flight at the end, watching its heap (0: none), PGHOST (127.0.0.1), PGPORT (5432),
 # PGUSER (postgres), BENCH_DB (orders_bench: dropped and created anew), ports SERVICE_PORT (18080),
-# BASELINE_PORT (18090).
+# BASELINE_PORT (18090), SERVER_JAVA_OPTS JVM options of both servers (-Xmx256m, as bin/run starts
+# the service).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -25,6 +26,8 @@ CONCURRENCY=${CONCURRENCY:-1 8 32 128}
 LINES_CONCURRENCY=${LINES_CONCURRENCY:-8}
 CHANNELS=${CHANNELS:-1}
 SOAK=${SOAK:-0}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xmx256m}
+read -ra server_jvm <<<"$SERVER_JAVA_OPTS"
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 BENCH_DB=${BENCH_DB:-orders_bench}
 SERVICE_PORT=${SERVICE_PORT:-18080}
@@ -73,16 +76,37 @@ start_server() { # NAME PORT COMMAND...: starts it in the background, logging to
     wait_for_port "$port"
 }
 
+# CPU clock ticks used so far: by the whole machine, by the process SERVER_PID (0: none) and by
+# PostgreSQL (its processes, plus what the postmaster has reaped of those that ended).
+cpu_ticks() { # SERVER_PID
+    local machine server=0 postgres
+    machine=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)
+    [ "$1" = 0 ] || server=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    postgres=$(for pid in $(pgrep -u postgres); do cat "/proc/$pid/stat" 2>/dev/null; done |
+        awk '{s += $14 + $15 + $16 + $17} END {print s + 0}')
+    echo "$machine $server $postgres"
+}
+
+# Writes BASE.cpu: clock ticks per second, seconds of load, then the ticks used meanwhile by the
+# machine, the server and PostgreSQL.
+cpu_used() { # BASE SECONDS BEFORE AFTER
+    local before=($3) after=($4)
+    echo "$(getconf CLK_TCK) $2 $((after[0] - before[0])) $((after[1] - before[1])) $((after[2] - before[2]))" >"$1.cpu"
+}
+
 run_load() { # SYSTEM PORT RPC CONCURRENCY LINES CASE
     local system=$1 port=$2 rpc=$3 concurrency=$4 lines=$5 case=$6
-    local base=$results/$case-$system
+    local base=$results/$case-$system cpu_before server_pid
+    server_pid=$(eval echo "\${${system}_pid}")
     if [ "$system" != baseline ]; then
         curl -sf "localhost:$port/observe/metrics" >"$base.before.prom"
     fi
+    cpu_before=$(cpu_ticks "$server_pid")
     "${java[@]}" -jar client/target/order-client.jar --target "localhost:$port" load --rpc "$rpc" \
         --concurrency "$concurrency" --channels "$CHANNELS" --lines "$lines" \
         --warmup "${WARMUP}s" --duration "${DURATION}s" --json "$base.json" \
         >"$base.txt" 2>"$base.progress" || true # a run with failed calls still has a result
+    cpu_used "$base" $((WARMUP + DURATION)) "$cpu_before" "$(cpu_ticks "$server_pid")"
     if [ "$system" != baseline ]; then
         curl -sf "localhost:$port/observe/metrics" >"$base.after.prom"
     fi
@@ -94,9 +118,12 @@ run_pgbench() { # SCRIPT RPC CONCURRENCY LINES CASE
     local base=$results/$case-pgbench
     local clients=$((concurrency < pgbench_max_clients ? concurrency : pgbench_max_clients))
     local threads=$((clients < $(nproc) ? clients : $(nproc)))
+    local cpu_before
+    cpu_before=$(cpu_ticks 0)
     pgbench -n -M prepared -c "$clients" -j "$threads" -T "$DURATION" \
         -D customers=$CUSTOMERS -D products=$PRODUCTS -D orders=$ORDERS \
         -f "bench/target/pgbench/$script" --log --log-prefix="$base.log" "$BENCH_DB" >"$base.txt" 2>&1
+    cpu_used "$base" "$DURATION" "$cpu_before" "$(cpu_ticks 0)"
     "${java[@]}" -cp bench/target/order-bench.jar com.example.orders.bench.PgbenchResult \
         "$rpc" "$concurrency" "$clients" "$lines" "$base.txt" "$base.log" "$base.json"
     rm -f "$base".log.*
@@ -111,7 +138,7 @@ run_case() { # RPC SCRIPT CONCURRENCY LINES CASE: the three systems, one after t
 
 # The run's full settings, for the report to say how to repeat it.
 command="DURATION=$DURATION WARMUP=$WARMUP SERVER_WARMUP=$SERVER_WARMUP CONCURRENCY=\"$CONCURRENCY\" LINES_CONCURRENCY=$LINES_CONCURRENCY"
-command+=" CHANNELS=$CHANNELS SOAK=$SOAK bench/run.sh"
+command+=" CHANNELS=$CHANNELS SOAK=$SOAK SERVER_JAVA_OPTS=\"$SERVER_JAVA_OPTS\" bench/run.sh"
 
 rm -rf "$results"
 mkdir -p "$results"
@@ -122,11 +149,11 @@ log "creating database $BENCH_DB"
 dropdb --if-exists "$BENCH_DB"
 createdb "$BENCH_DB"
 # The service migrates the schema at start; the seed needs it.
-start_server service "$SERVICE_PORT" "${java[@]}" -jar server/target/order-server.jar
+start_server service "$SERVICE_PORT" "${java[@]}" "${server_jvm[@]}" -jar server/target/order-server.jar
 log "seeding $BENCH_DB"
 "${java[@]}" -jar client/target/order-client.jar seed --db-url "$db_url" --db-user "$PGUSER" \
     --customers $CUSTOMERS --products $PRODUCTS --orders $ORDERS 2>&1 | tee "$results/seed.txt" >&2
-start_server baseline "$BASELINE_PORT" "${java[@]}" -jar bench/target/order-bench.jar
+start_server baseline "$BASELINE_PORT" "${java[@]}" "${server_jvm[@]}" -jar bench/target/order-bench.jar
 
 "${java[@]}" -cp bench/target/order-bench.jar com.example.orders.bench.PgbenchScripts bench/target/pgbench
 # pgbench gets as many clients as the database accepts beside everyone's pools, at most.
@@ -151,6 +178,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 duration=$DURATION
 warmup=$WARMUP
 server_warmup=$SERVER_WARMUP
+server_java_opts=$SERVER_JAVA_OPTS
 channels=$CHANNELS
 pool_size=$POOL_SIZE
 pgbench_max_clients=$pgbench_max_clients
