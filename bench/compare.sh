@@ -10,13 +10,14 @@
 #
 # Settings (environment): CASES ("get-order:8 get-order:32 list-orders:32 create-order:8", rpc:in-flight),
 # DURATION (15) seconds measured per case, SERVER_WARMUP (30) seconds of mixed calls before, ROUNDS (2),
-# BENCH_DB (orders_bench), PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), SERVICE_PORT (18080).
+# BENCH_DB (orders_bench), PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), SERVICE_PORT (18080),
+# SERVER_JAVA_OPTS (-Xmx256m, as bin/run).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source bin/jdk.sh
 
-[ $# -ge 1 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
 CASES=${CASES:-get-order:8 get-order:32 list-orders:32 create-order:8}
 DURATION=${DURATION:-15}
 SERVER_WARMUP=${SERVER_WARMUP:-30}
@@ -24,6 +25,8 @@ ROUNDS=${ROUNDS:-2}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 BENCH_DB=${BENCH_DB:-orders_bench}
 SERVICE_PORT=${SERVICE_PORT:-18080}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xmx256m}
+read -ra server_jvm <<<"$SERVER_JAVA_OPTS"
 
 work=$root/bench/target/compare
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
@@ -54,7 +57,7 @@ done
 measure() { # COMMIT ROUND: one server, every case
     local commit=$1 round=$2
     DB_URL=jdbc:postgresql://$PGHOST:$PGPORT/$BENCH_DB DB_USER=$PGUSER SERVER_PORT=$SERVICE_PORT \
-        "${java[@]}" -jar "$work/$commit/order-server.jar" >"$work/$commit-$round.log" 2>&1 &
+        "${java[@]}" "${server_jvm[@]}" -jar "$work/$commit/order-server.jar" >"$work/$commit-$round.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$SERVICE_PORT") 2>/dev/null && break; sleep 0.5; done
     load() { "${java[@]}" -jar client/target/order-client.jar --target "localhost:$SERVICE_PORT" load --warmup 0s "$@"; }
