@@ -106,7 +106,7 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
         }
     }
 
-    /** OrderStore.create's steps: claim the request id, lock the products, fill the order, read it. */
+    /** OrderStore.create's steps: claim the request id, lock the products, fill the order and read it back. */
     private static Order placeOrder(Connection connection, CreateOrderRequest request) throws SQLException {
         Long orderId = firstLong(connection, INSERT_ORDER, Map.of(
                 "customer_id", request.getCustomerId(), "request_id", request.getRequestId()), "id");
@@ -136,10 +136,10 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
             total += line.getQuantity() * product.priceCents;
         }
         try (PreparedStatement statement = FILL_ORDER.prepare(connection, Map.of(
-                "order_id", orderId, "product_ids", productIds, "quantities", quantities, "total_cents", total))) {
-            statement.executeUpdate();
+                "order_id", orderId, "product_ids", productIds, "quantities", quantities, "total_cents", total));
+             ResultSet rows = statement.executeQuery()) {
+            return OrderResults.toOrders(rows).getFirst();
         }
-        return readOrder(connection, orderId);
     }
 
     private static Order existingOrder(Connection connection, CreateOrderRequest request) throws SQLException {

@@ -13,7 +13,7 @@ import com.example.orders.v1.OrderLine;
 import com.example.orders.v1.OrderStatus;
 
 /**
- * Orders from the one-row-per-order result of the service's order reads (GET_ORDER, LIST_ORDERS),
+ * Orders from the one-row-per-order result of the service's order reads (GET_ORDER, LIST_ORDERS, FILL_ORDER),
  * whose lines come as parallel arrays.
  */
 final class OrderResults {

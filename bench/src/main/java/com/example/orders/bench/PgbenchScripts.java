@@ -81,7 +81,6 @@ public final class PgbenchScripts {
                 .append(statement(Sql.FILL_ORDER.text()
                         .replace(":product_ids", productIds)
                         .replace(":quantities", quantities)))
-                .append(statement(Sql.GET_ORDER.text()))
                 .append("COMMIT;\n");
         return script.toString();
     }

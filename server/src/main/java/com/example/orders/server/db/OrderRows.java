@@ -12,7 +12,7 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 
 /**
- * Builds orders from the one-row-per-order result of the order reads in {@link Sql}, whose lines
+ * Builds orders from the one-row-per-order result of the order reads in {@link Sql} and of FILL_ORDER, whose lines
  * come as parallel arrays. Read each row before its result set closes: the arrays are decoded here.
  */
 final class OrderRows {

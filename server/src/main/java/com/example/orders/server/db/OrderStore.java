@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -40,7 +41,7 @@ public final class OrderStore {
 
     /**
      * Places an order, or returns the order already placed with this request id. Lines must name
-     * distinct products. Four statements whatever the number of lines.
+     * distinct products. Three statements whatever the number of lines.
      */
     public Order create(long customerId, String requestId, List<OrderLineRequest> lines) {
         return Transactions.inTransaction(db, tx -> {
@@ -54,12 +55,12 @@ public final class OrderStore {
             int[] quantities = lines.stream().mapToInt(OrderLineRequest::getQuantity).toArray();
             long total = checkStockAndPrice(lockProducts(tx, productIds), lines);
 
-            Sql.FILL_ORDER.update(tx, Map.of(
+            return order(tx, Sql.FILL_ORDER, Map.of(
                     "order_id", orderId,
                     "product_ids", productIds,
                     "quantities", quantities,
-                    "total_cents", total));
-            return readOrder(tx, orderId);
+                    "total_cents", total))
+                    .orElseThrow(); // the order was inserted above, in this transaction
         });
     }
 
@@ -223,10 +224,14 @@ public final class OrderStore {
     }
 
     private static Order readOrder(DbExecute exec, long orderId) {
-        try (Stream<DbRow> rows = Sql.GET_ORDER.stream(exec, Map.of("order_id", orderId))) {
-            return rows.map(OrderRows::toOrder)
-                    .findFirst()
-                    .orElseThrow(() -> new NotFoundException("order " + orderId + " not found"));
+        return order(exec, Sql.GET_ORDER, Map.of("order_id", orderId))
+                .orElseThrow(() -> new NotFoundException("order " + orderId + " not found"));
+    }
+
+    /** The order a statement returns, built while its result set is open. */
+    private static Optional<Order> order(DbExecute exec, Sql sql, Map<String, ?> params) {
+        try (Stream<DbRow> rows = sql.stream(exec, params)) {
+            return rows.map(OrderRows::toOrder).findFirst();
         }
     }
 }

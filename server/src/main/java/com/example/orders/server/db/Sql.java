@@ -90,7 +90,8 @@ public enum Sql {
 
     /**
      * Takes the stock, writes every line at the locked price and sets the order total, in one
-     * statement. The stock CHECK backs up the check already made on the locked rows.
+     * statement, and returns the order as the order reads do, so that placing an order needs no
+     * statement to read it back. The stock CHECK backs up the check already made on the locked rows.
      */
     FILL_ORDER("""
             WITH wanted AS (
@@ -101,13 +102,21 @@ public enum Sql {
                 UPDATE products p SET stock = p.stock - wanted.quantity
                 FROM wanted
                 WHERE p.id = wanted.product_id
-                RETURNING p.id, p.price_cents
-            ), total AS (
+                RETURNING p.id, p.sku, p.name, p.price_cents
+            ), filled AS (
                 UPDATE orders SET total_cents = :total_cents WHERE id = :order_id
+                RETURNING *
+            ), written AS (
+                INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)
+                SELECT :order_id, wanted.line_no, wanted.product_id, wanted.quantity, taken.price_cents
+                FROM wanted JOIN taken ON taken.id = wanted.product_id
+                RETURNING *
             )
-            INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)
-            SELECT :order_id, wanted.line_no, wanted.product_id, wanted.quantity, taken.price_cents
-            FROM wanted JOIN taken ON taken.id = wanted.product_id"""),
+            """ + OrderColumns.SELECT + """
+            FROM filled o
+            JOIN customers c ON c.id = o.customer_id
+            LEFT JOIN (written l JOIN taken p ON p.id = l.product_id) ON true
+            GROUP BY o.id, o.request_id, o.status, o.total_cents, o.created_at, o.updated_at, c.id"""),
 
     // --- changing an order -------------------------------------------------------------------
 
