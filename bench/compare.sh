@@ -42,14 +42,14 @@ if ! psql -d "$BENCH_DB" -Atc 'SELECT 1 FROM orders LIMIT 1' 2>/dev/null | grep 
 fi
 rm -rf "$work"
 mkdir -p "$work"
-[ -f client/target/order-client.jar ] || mvn -B -q -Dmaven.test.skip=true -pl client -am package
+[ -f client/target/order-client.jar ] || mvn -B -q -Dmaven.test.skip=true -pl client -am package >&2
 
 commits=()
 for commit in "$@"; do
     short=$(git rev-parse --short "$commit")
     log "building the service at $short"
     git worktree add -q --detach "$work/src-$short" "$short"
-    (cd "$work/src-$short" && mvn -B -q -Dmaven.test.skip=true -pl server -am package)
+    (cd "$work/src-$short" && mvn -B -q -Dmaven.test.skip=true -pl server -am package) >&2
     mkdir -p "$work/$short"
     cp -r "$work/src-$short/server/target/order-server.jar" "$work/src-$short/server/target/libs" "$work/$short/"
     git worktree remove --force "$work/src-$short"
