@@ -30,12 +30,12 @@ import io.grpc.stub.StreamObserver;
  */
 final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
 
-    private static final NamedSql GET_ORDER = NamedSql.of(Sql.GET_ORDER);
-    private static final NamedSql LIST_ORDERS = NamedSql.of(Sql.LIST_ORDERS);
-    private static final NamedSql INSERT_ORDER = NamedSql.of(Sql.INSERT_ORDER);
-    private static final NamedSql FIND_ORDER_BY_REQUEST = NamedSql.of(Sql.FIND_ORDER_BY_REQUEST);
-    private static final NamedSql LOCK_PRODUCTS = NamedSql.of(Sql.LOCK_PRODUCTS);
-    private static final NamedSql FILL_ORDER = NamedSql.of(Sql.FILL_ORDER);
+    private static final NamedSql GET_ORDER = new NamedSql(Sql.GET_ORDER);
+    private static final NamedSql LIST_ORDERS = new NamedSql(Sql.LIST_ORDERS);
+    private static final NamedSql INSERT_ORDER = new NamedSql(Sql.INSERT_ORDER);
+    private static final NamedSql FIND_ORDER_BY_REQUEST = new NamedSql(Sql.FIND_ORDER_BY_REQUEST);
+    private static final NamedSql LOCK_PRODUCTS = new NamedSql(Sql.LOCK_PRODUCTS);
+    private static final NamedSql FILL_ORDER = new NamedSql(Sql.FILL_ORDER);
     private static final int DEFAULT_PAGE_SIZE = 20;
 
     private final DataSource pool;

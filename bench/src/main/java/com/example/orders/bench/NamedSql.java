@@ -15,10 +15,6 @@ import com.example.orders.server.db.Sql;
  */
 record NamedSql(Sql sql) {
 
-    static NamedSql of(Sql sql) {
-        return new NamedSql(sql);
-    }
-
     /** The caller closes the statement. */
     PreparedStatement prepare(Connection connection, Map<String, ?> values) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql.jdbcText());
