@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import com.example.orders.v1.CreateOrderRequest;
@@ -41,8 +42,9 @@ class DeadlineTest {
             GrpcAssertions.assertStatus(Code.DEADLINE_EXCEEDED, "",
                     () -> service.stub().withDeadlineAfter(1, TimeUnit.SECONDS).createOrder(request));
 
-            // The lock is still held, yet within moments no service session waits for it any more.
-            service.awaitServiceSessions("wait_event_type = 'Lock' OR state LIKE 'idle in transaction%'", 0);
+            // The lock is still held, yet within a second no service session waits for it any more.
+            service.awaitServiceSessions("wait_event_type = 'Lock' OR state LIKE 'idle in transaction%'", 0,
+                                         Duration.ofSeconds(1));
             blocker.rollback();
         }
 

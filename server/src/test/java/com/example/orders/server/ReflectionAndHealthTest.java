@@ -1,5 +1,6 @@
 package com.example.orders.server;
 
+import static com.example.orders.server.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,21 +8,30 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.OrderServiceGrpc;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
-import io.grpc.reflection.v1alpha.ServerReflectionRequest;
-import io.grpc.reflection.v1alpha.ServerReflectionResponse;
-import io.grpc.reflection.v1alpha.ServiceResponse;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What grpcurl and load balancers use: server reflection and the standard health service. */
+/**
+ * What grpcurl, buf curl and load balancers use: server reflection (v1, and v1alpha for older tools),
+ * the standard health service, and UNIMPLEMENTED for what the server does not have.
+ */
 class ReflectionAndHealthTest {
 
     @RegisterExtension
@@ -33,8 +43,8 @@ class ReflectionAndHealthTest {
 
         List<String> services = response.getListServicesResponse().getServiceList().stream()
                 .map(ServiceResponse::getName).sorted().toList();
-        assertEquals(List.of("grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
-                             "orders.v1.OrderService"), services);
+        assertEquals(List.of("grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+                             "grpc.reflection.v1alpha.ServerReflection", "orders.v1.OrderService"), services);
     }
 
     @Test
@@ -51,6 +61,23 @@ class ReflectionAndHealthTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // v1alpha: what older tools ask for
+    void olderToolsGetReflectionV1Alpha() throws Exception {
+        CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> response = new CompletableFuture<>();
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
+                io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(service.channel())
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .serverReflectionInfo(completing(response));
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("orders.v1.OrderService.GetOrder").build());
+
+        FileDescriptorProto file = FileDescriptorProto.parseFrom(response.get(10, TimeUnit.SECONDS)
+                .getFileDescriptorResponse().getFileDescriptorProto(0));
+        requests.onCompleted();
+        assertEquals("orders/v1/order_service.proto", file.getName());
+    }
+
+    @Test
     void healthIsServingForTheServerAndTheOrderService() {
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(service.channel())
                 .withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -60,30 +87,57 @@ class ReflectionAndHealthTest {
                 .setService(OrderServiceGrpc.SERVICE_NAME).build()).getStatus());
     }
 
+    @Test
+    void anUnknownServiceOrMethodIsUnimplemented() {
+        assertStatus(Status.Code.UNIMPLEMENTED, "Method not found: orders.v1.OrderService/Nope",
+                () -> call("orders.v1.OrderService/Nope"));
+        assertStatus(Status.Code.UNIMPLEMENTED, "Method not found: orders.v9.Nothing/GetOrder",
+                () -> call("orders.v9.Nothing/GetOrder"));
+        assertEquals(0, OrderServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .getOrders(com.example.orders.v1.GetOrdersRequest.newBuilder().addIds(1).build()).getOrdersCount(),
+                "the connection goes on");
+    }
+
+    private static Object call(String method) {
+        MethodDescriptor<GetOrderRequest, GetOrderRequest> descriptor = MethodDescriptor.<GetOrderRequest, GetOrderRequest>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(method)
+                .setRequestMarshaller(ProtoUtils.marshaller(GetOrderRequest.getDefaultInstance()))
+                .setResponseMarshaller(ProtoUtils.marshaller(GetOrderRequest.getDefaultInstance()))
+                .build();
+        return ClientCalls.blockingUnaryCall(service.channel(), descriptor,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                GetOrderRequest.newBuilder().setOrderId(1).build());
+    }
+
     /** One request on the bidirectional reflection stream, and its one response. */
     private static ServerReflectionResponse reflect(ServerReflectionRequest request) throws Exception {
         CompletableFuture<ServerReflectionResponse> response = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(service.channel())
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .serverReflectionInfo(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse value) {
-                        response.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        response.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        response.completeExceptionally(new IllegalStateException("no response"));
-                    }
-                });
+                .serverReflectionInfo(completing(response));
         requests.onNext(request);
         ServerReflectionResponse result = response.get(10, TimeUnit.SECONDS);
         requests.onCompleted();
         return result;
+    }
+
+    private static <T> StreamObserver<T> completing(CompletableFuture<T> response) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                response.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                response.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                response.completeExceptionally(new IllegalStateException("no response"));
+            }
+        };
     }
 }

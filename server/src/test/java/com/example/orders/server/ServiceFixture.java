@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -171,20 +172,32 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
      * order-service) are in the state {@code condition} (SQL on pg_stat_activity) and fails if not.
      */
     public void awaitServiceSessions(String condition, long expected) throws SQLException, InterruptedException {
-        awaitSessions("order-service", condition, expected);
+        awaitServiceSessions(condition, expected, Duration.ofSeconds(5));
+    }
+
+    /** The same, within {@code timeout}. */
+    public void awaitServiceSessions(String condition, long expected, Duration timeout)
+            throws SQLException, InterruptedException {
+        awaitSessions("order-service", condition, expected, timeout);
     }
 
     /** The same for the sessions of another application name, e.g. a server process of a test's own. */
     public void awaitSessions(String applicationName, String condition, long expected)
             throws SQLException, InterruptedException {
+        awaitSessions(applicationName, condition, expected, Duration.ofSeconds(5));
+    }
+
+    private void awaitSessions(String applicationName, String condition, long expected, Duration timeout)
+            throws SQLException, InterruptedException {
         String count = "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
                        + "' AND (" + condition + ")";
+        long deadline = System.nanoTime() + timeout.toNanos();
         long sessions = queryLong(count);
-        for (int attempt = 0; attempt < 100 && sessions != expected; attempt++) {
-            Thread.sleep(50);
+        while (sessions != expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
             sessions = queryLong(count);
         }
-        assertEquals(expected, sessions, () -> "sessions of " + applicationName + " where " + condition);
+        assertEquals(expected, sessions, () -> "sessions of " + applicationName + " where " + condition + " after " + timeout);
     }
 
     /** A plain JDBC connection to this class's schema, for checks and for setting up conflicts. */

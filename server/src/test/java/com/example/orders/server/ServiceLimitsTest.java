@@ -28,7 +28,7 @@ import io.grpc.Status.Code;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The service.* limits are configurable and enforced; calls beyond the concurrency limit are refused at once. */
+/** The service.* limits and the request size are configurable and enforced; calls beyond the concurrency limit are refused at once. */
 class ServiceLimitsTest {
 
     @RegisterExtension
@@ -36,7 +36,7 @@ class ServiceLimitsTest {
             "service.max-concurrent-calls", "2",
             "service.max-lines-per-order", "3",
             "service.max-page-size", "5",
-            "service.max-request-bytes", "2048"));
+            "server.protocols.grpc.max-read-buffer-size", "20000")); // Helidon enforces no less than 16 KiB
 
     @Test
     void configuredSizeLimitsApply() {
@@ -49,10 +49,10 @@ class ServiceLimitsTest {
                 () -> service.stub().createOrder(fourLines.build()));
         assertStatus(Code.INVALID_ARGUMENT, "page_size must be between 1 and 5",
                 () -> service.stub().listProducts(ListProductsRequest.newBuilder().setPageSize(6).build()));
-        assertStatus(Code.RESOURCE_EXHAUSTED, "exceeds the maximum of 2048 bytes",
+        assertStatus(Code.RESOURCE_EXHAUSTED, "exceeds the maximum of 20000 bytes",
                 () -> service.stub().getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId())
                         .setUnknownFields(UnknownFieldSet.newBuilder().addField(99, UnknownFieldSet.Field.newBuilder()
-                                .addLengthDelimited(ByteString.copyFrom(new byte[4096])).build()).build())
+                                .addLengthDelimited(ByteString.copyFrom(new byte[20_001])).build()).build())
                         .build()));
     }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * One connection carries any number of calls. (Helidon 4.1.7 kept every finished gRPC stream and,
- * after max-concurrent-streams of them, failed the connection; see io.helidon.webserver.grpc.GrpcProtocolHandler.)
+ * One connection carries any number of calls, many more than max-concurrent-streams. (Helidon 4.1.7
+ * kept every finished gRPC stream and, after max-concurrent-streams of them, failed the connection.)
  */
 class StreamReuseTest {
 

@@ -9,12 +9,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.v1.OrderServiceGrpc;
 
+import io.grpc.Context;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.health.DbClientHealthCheck;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
 
 /**
  * Pings the database at a fixed interval and sets the gRPC health status of the server ("") and of
@@ -30,22 +31,16 @@ final class DatabaseHealth implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServingStatus status;
 
-    private DatabaseHealth(HealthCheck check, HealthStatusManager grpcHealth) {
-        this.check = check;
+    private DatabaseHealth(DbClient db, HealthStatusManager grpcHealth, Duration interval) {
         this.grpcHealth = grpcHealth;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("database-health").daemon().factory());
+        // Two threads: one runs the checks, the other fires their deadlines.
+        this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("database-health").daemon().factory());
+        this.check = new DatabaseCheck(db, interval, scheduler);
     }
 
     /** Checks once now, so the status is right from the start, then every {@code interval}. */
     static DatabaseHealth start(DbClient db, HealthStatusManager grpcHealth, Duration interval) {
-        HealthCheck check = DbClientHealthCheck.builder(db)
-                .name("database")
-                .query()
-                .statement("SELECT 1")
-                .timeout(interval)
-                .build();
-        DatabaseHealth health = new DatabaseHealth(check, grpcHealth);
+        DatabaseHealth health = new DatabaseHealth(db, grpcHealth, interval);
         health.update();
         health.scheduler.scheduleWithFixedDelay(health::update, interval.toMillis(), interval.toMillis(),
                                                 TimeUnit.MILLISECONDS);
@@ -80,6 +75,41 @@ final class DatabaseHealth implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             scheduler.shutdownNow();
             grpcHealth.enterTerminalState(); // warns with a stack trace when called twice
+        }
+    }
+
+    /**
+     * Named "database" on /observe/health; readiness, since a restart does not bring a database back.
+     * A query that has not answered within {@code timeout} is cancelled (the pool stops statements when
+     * the io.grpc.Context they run in is cancelled) and the database counts as down.
+     */
+    private record DatabaseCheck(DbClient db, Duration timeout, ScheduledExecutorService timer) implements HealthCheck {
+
+        @Override
+        public String name() {
+            return "database";
+        }
+
+        @Override
+        public HealthCheckType type() {
+            return HealthCheckType.READINESS;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            Context.CancellableContext bounded = Context.current()
+                    .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS, timer);
+            try {
+                bounded.run(() -> db.execute().get("SELECT 1"));
+                return HealthCheckResponse.builder().status(HealthCheckResponse.Status.UP).build();
+            } catch (RuntimeException e) {
+                return HealthCheckResponse.builder()
+                        .status(HealthCheckResponse.Status.DOWN)
+                        .detail("error", e.getMessage())
+                        .build();
+            } finally {
+                bounded.cancel(null);
+            }
         }
     }
 }

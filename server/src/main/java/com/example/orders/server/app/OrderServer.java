@@ -17,7 +17,8 @@ import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.StatementCounter;
 import com.example.orders.server.db.StatementMetrics;
 import com.example.orders.server.grpc.CallGate;
-import com.example.orders.server.grpc.GrpcServices;
+import com.example.orders.server.grpc.GrpcPipeline;
+import com.example.orders.server.grpc.OrderGrpcService;
 import com.example.orders.server.grpc.PageTokens;
 import com.example.orders.server.grpc.ServiceLimits;
 
@@ -25,7 +26,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.grpc.GrpcConfig;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -68,14 +72,15 @@ public final class OrderServer implements AutoCloseable {
 
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
                                                         poolSettings(dbConfig.get("pool")));
+            MeterRegistry meters = Services.get(MeterRegistry.class);
             StatementCounter statements = new StatementCounter();
             DbClient db = JdbcClientBuilder.create()
                     .connectionPool(pool)
                     .addService(statements)
-                    .addService(StatementMetrics.timers())
+                    .addService(StatementMetrics.register(meters))
                     .build();
             resources.add(db); // closes the pool
-            resources.add(PoolMetrics.register(pool));
+            resources.add(PoolMetrics.register(pool, meters));
             OrderStore orders = new OrderStore(db);
 
             HealthStatusManager grpcHealth = new HealthStatusManager();
@@ -86,11 +91,11 @@ public final class OrderServer implements AutoCloseable {
             Config serviceConfig = config.get("service");
             ServiceLimits limits = limits(serviceConfig);
             CallGate gate = new CallGate(limits.maxConcurrentCalls());
-            GrpcRouting.Builder grpc = GrpcRouting.builder();
-            GrpcServices.create(new CustomerStore(db), new ProductStore(db), orders, grpcHealth, gate, limits,
-                                new PageTokens(pageTokenSecret(serviceConfig)),
-                                serviceConfig.get("auth.token").asString().orElse(""))
-                    .forEach(grpc::service);
+            OrderGrpcService orderService = new OrderGrpcService(new CustomerStore(db), new ProductStore(db), orders,
+                                                                 new PageTokens(pageTokenSecret(serviceConfig)), limits);
+            GrpcRouting.Builder grpc = GrpcPipeline.routing(
+                    orderService, grpcHealth, gate, serviceConfig.get("auth.token").asString().orElse(""),
+                    GrpcConfig.create(config.get("server.protocols.grpc")).maxReadBufferSize(), meters);
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
                     .addRouting(grpc)
@@ -114,7 +119,6 @@ public final class OrderServer implements AutoCloseable {
     private static ServiceLimits limits(Config service) {
         return new ServiceLimits(service.get("max-concurrent-calls").asInt().orElse(200),
                                  service.get("max-concurrent-exports").asInt().orElse(2),
-                                 service.get("max-request-bytes").asInt().orElse(1024 * 1024),
                                  service.get("max-lines-per-order").asInt().orElse(100),
                                  service.get("max-page-size").asInt().orElse(100));
     }

@@ -9,35 +9,38 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
 
 /** Gauges of the connection pool's usage; closing removes them. */
 final class PoolMetrics implements AutoCloseable {
 
+    private final MeterRegistry registry;
     private final List<Meter> gauges;
 
-    private PoolMetrics(List<Meter> gauges) {
+    private PoolMetrics(MeterRegistry registry, List<Meter> gauges) {
+        this.registry = registry;
         this.gauges = gauges;
     }
 
-    static PoolMetrics register(ConnectionPool pool) {
+    static PoolMetrics register(ConnectionPool pool, MeterRegistry registry) {
         HikariPoolMXBean usage = pool.usage();
-        return new PoolMetrics(List.of(
-                gauge("db.pool.connections.active", "Connections in use", usage, HikariPoolMXBean::getActiveConnections),
-                gauge("db.pool.connections.idle", "Connections idle in the pool", usage, HikariPoolMXBean::getIdleConnections),
-                gauge("db.pool.connections.total", "Connections open", usage, HikariPoolMXBean::getTotalConnections),
-                gauge("db.pool.connections.pending", "Calls waiting for a connection", usage,
+        return new PoolMetrics(registry, List.of(
+                gauge(registry, "db.pool.connections.active", "Connections in use", usage,
+                      HikariPoolMXBean::getActiveConnections),
+                gauge(registry, "db.pool.connections.idle", "Connections idle in the pool", usage,
+                      HikariPoolMXBean::getIdleConnections),
+                gauge(registry, "db.pool.connections.total", "Connections open", usage,
+                      HikariPoolMXBean::getTotalConnections),
+                gauge(registry, "db.pool.connections.pending", "Calls waiting for a connection", usage,
                       HikariPoolMXBean::getThreadsAwaitingConnection)));
     }
 
-    private static Meter gauge(String name, String description, HikariPoolMXBean usage, ToIntFunction<HikariPoolMXBean> value) {
-        return Metrics.globalRegistry().getOrCreate(
-                Gauge.builder(name, usage, bean -> value.applyAsInt(bean)).description(description));
+    private static Meter gauge(MeterRegistry registry, String name, String description, HikariPoolMXBean usage,
+                               ToIntFunction<HikariPoolMXBean> value) {
+        return registry.getOrCreate(Gauge.builder(name, usage, bean -> value.applyAsInt(bean)).description(description));
     }
 
     @Override
     public void close() {
-        MeterRegistry registry = Metrics.globalRegistry();
         gauges.forEach(registry::remove);
     }
 }

@@ -2,29 +2,35 @@ package com.example.orders.server.db;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
+import java.sql.Statement;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.grpc.Deadline;
+import io.grpc.Context;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
-import org.postgresql.jdbc.PgStatement;
 
 /**
- * The HikariCP pool behind the DbClient. Its connections stop every statement at the deadline of
- * the gRPC call they serve: PostgreSQL cancels a statement that outlives the call, and a transaction
- * that hits it rolls back, so the connection goes back to the pool clean. DbClient 4.1.7 has no
- * statement timeout of its own, hence the pool is built here rather than by its Hikari provider.
+ * The HikariCP pool behind the DbClient. A connection taken for a call stops the statement it is
+ * running when the call's io.grpc.Context is cancelled (the client cancelled, or its deadline passed):
+ * PostgreSQL cancels the statement, the transaction rolls back, and the connection goes back to the
+ * pool clean. DbClient has no statement timeout or cancellation of its own, hence the pool is built
+ * here rather than by its Hikari provider.
  */
 public final class ConnectionPool implements CloseableJdbcConnectionPool {
+
+    private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
+    /** A cancel opens a connection to PostgreSQL: not on the thread that reports it (Helidon's connection reader). */
+    private static final Executor CANCELLER = cancel -> Thread.ofVirtual().name("statement-cancel").start(cancel);
+    /** What PostgreSQL says of a cancelled statement (query_canceled). */
+    private static final String QUERY_CANCELED = "57014";
 
     private final HikariDataSource dataSource;
 
@@ -43,14 +49,15 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     @Override
     public Connection connection() {
-        Deadline deadline = CallContext.DEADLINE.get();
-        Connection connection;
+        Context call = Context.current();
+        if (call.isCancelled()) {
+            throw new DbClientException("No connection for a cancelled call", callCancelled());
+        }
         try {
-            connection = dataSource.getConnection();
+            return CancelWithCall.wrap(dataSource.getConnection(), call);
         } catch (SQLException e) {
             throw new DbClientException("No database connection available", e);
         }
-        return deadline == null ? connection : withDeadline(connection, deadline);
     }
 
     public HikariPoolMXBean usage() {
@@ -67,28 +74,66 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         dataSource.close();
     }
 
-    private static Connection withDeadline(Connection connection, Deadline deadline) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("prepareStatement")) {
-                long remainingMillis = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-                if (remainingMillis <= 0) {
-                    throw new SQLTimeoutException("the call's deadline passed before the statement ran");
-                }
-                PreparedStatement statement = (PreparedStatement) invoke(method, connection, args);
-                statement.unwrap(PgStatement.class).setQueryTimeoutMs(remainingMillis);
-                return statement;
-            }
-            return invoke(method, connection, args);
-        };
-        return (Connection) Proxy.newProxyInstance(ConnectionPool.class.getClassLoader(),
-                                                   new Class<?>[] {Connection.class}, handler);
+    private static SQLException callCancelled() {
+        return new SQLException("the call was cancelled or its deadline passed", QUERY_CANCELED);
     }
 
-    private static Object invoke(java.lang.reflect.Method method, Connection target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+    /**
+     * A connection that cancels its running statement when the call's context is cancelled, from the
+     * moment it is taken from the pool until it is given back. DbClient runs one statement at a time
+     * on a connection: the one prepared last is the one that may be running.
+     */
+    private static final class CancelWithCall implements InvocationHandler, Context.CancellationListener {
+
+        private final Connection connection;
+        private final Context call;
+        private volatile Statement last;
+
+        private CancelWithCall(Connection connection, Context call) {
+            this.connection = connection;
+            this.call = call;
+        }
+
+        static Connection wrap(Connection connection, Context call) {
+            CancelWithCall handler = new CancelWithCall(connection, call);
+            call.addListener(handler, CANCELLER);
+            return (Connection) Proxy.newProxyInstance(ConnectionPool.class.getClassLoader(),
+                                                       new Class<?>[] {Connection.class}, handler);
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getName().equals("close")) {
+                call.removeListener(this);
+                last = null;
+            }
+            Object result;
+            try {
+                result = method.invoke(connection, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (result instanceof Statement statement) {
+                if (call.isCancelled()) {
+                    statement.close();
+                    throw callCancelled();
+                }
+                last = statement;
+            }
+            return result;
+        }
+
+        /** The driver cancels the statement only while it runs: one that has finished is left alone. */
+        @Override
+        public void cancelled(Context context) {
+            Statement statement = last;
+            if (statement != null) {
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "Could not cancel a statement", e);
+                }
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import com.example.orders.server.error.SqlStates;
 
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
@@ -35,7 +36,7 @@ final class Transactions {
                 return once(db, work);
             } catch (RuntimeException failure) {
                 long pause = backoffMillis(attempt);
-                if (attempt == MAX_ATTEMPTS || !SqlStates.isRetryable(failure) || pastDeadline(pause)) {
+                if (attempt == MAX_ATTEMPTS || !SqlStates.isRetryable(failure) || callEndsWithin(pause)) {
                     throw failure;
                 }
                 LOG.log(Level.INFO, "Transaction aborted ({0}) in attempt {1}, retrying in {2} ms",
@@ -74,9 +75,11 @@ final class Transactions {
         return ThreadLocalRandom.current().nextLong(BASE_BACKOFF_MILLIS << attempt) + 1;
     }
 
-    private static boolean pastDeadline(long pauseMillis) {
-        Deadline deadline = CallContext.DEADLINE.get();
-        return deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= pauseMillis;
+    /** The call was cancelled, or its deadline comes before another attempt could start. */
+    private static boolean callEndsWithin(long pauseMillis) {
+        Context call = Context.current();
+        Deadline deadline = call.getDeadline();
+        return call.isCancelled() || deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= pauseMillis;
     }
 
     private static void sleep(long millis) {

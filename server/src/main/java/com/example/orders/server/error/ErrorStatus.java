@@ -3,13 +3,16 @@ package com.example.orders.server.error;
 import java.lang.System.Logger.Level;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 
+import io.grpc.Context;
 import io.grpc.Status;
 
 /**
  * The one place where failures become gRPC statuses.
  *
- * <p>Domain errors keep their message. Database faults become UNAVAILABLE (retry later), ABORTED
+ * <p>A call whose io.grpc.Context was cancelled ends with what cancelled it: DEADLINE_EXCEEDED or
+ * CANCELLED. Domain errors keep their message. Database faults become UNAVAILABLE (retry later), ABORTED
  * (retry now) or DEADLINE_EXCEEDED with a generic message. Anything else is a bug: it is logged with
  * its stack trace under a short reference, and the client gets INTERNAL with only that reference.
  */
@@ -21,6 +24,11 @@ public final class ErrorStatus {
     }
 
     public static Status of(String method, Throwable failure) {
+        Context call = Context.current();
+        if (call.isCancelled()) {
+            // Whatever failed then (a cancelled statement, a write to a reset stream) failed because of it.
+            return ofCancelled(call);
+        }
         if (failure instanceof ServiceException e) {
             return Status.fromCode(e.code()).withDescription(e.getMessage());
         }
@@ -40,6 +48,13 @@ public final class ErrorStatus {
         String reference = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         LOG.log(Level.ERROR, method + ": internal error, reference " + reference, failure);
         return Status.INTERNAL.withDescription("internal error, reference " + reference);
+    }
+
+    /** Why a call's context was cancelled: its deadline passed, or its client cancelled it. */
+    public static Status ofCancelled(Context call) {
+        return call.cancellationCause() instanceof TimeoutException
+                ? Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed")
+                : Status.CANCELLED.withDescription("the client cancelled the call");
     }
 
     private static String rootMessage(Throwable failure) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -40,20 +41,37 @@ public final class CallGate implements ServerInterceptor {
             return reject(call, Status.RESOURCE_EXHAUSTED.withDescription(
                     "more than " + maxConcurrentCalls + " calls in flight, retry later"));
         }
-        return next.startCall(new SimpleForwardingServerCall<>(call) {
-            private final AtomicBoolean closed = new AtomicBoolean();
-
+        // The slot is given back once, at the first sign that the call is over: its close, or the
+        // transport's word that it completed or was cancelled (it may be closed outside this gate).
+        AtomicBoolean left = new AtomicBoolean();
+        Runnable leaveOnce = () -> {
+            if (left.compareAndSet(false, true)) {
+                leave();
+            }
+        };
+        ServerCall.Listener<Q> listener = next.startCall(new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
                 try {
                     super.close(status, trailers);
                 } finally {
-                    if (closed.compareAndSet(false, true)) {
-                        leave();
-                    }
+                    leaveOnce.run();
                 }
             }
         }, headers);
+        return new SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onComplete() {
+                leaveOnce.run();
+                super.onComplete();
+            }
+
+            @Override
+            public void onCancel() {
+                leaveOnce.run();
+                super.onCancel();
+            }
+        };
     }
 
     /** Stops admitting calls, then waits up to {@code grace} for those in flight; true if all ended. */

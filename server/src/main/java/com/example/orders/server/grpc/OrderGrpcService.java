@@ -1,15 +1,14 @@
 package com.example.orders.server.grpc;
 
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.Page;
 import com.example.orders.server.db.ProductStore;
+import com.example.orders.server.error.ErrorStatus;
 import com.example.orders.server.error.ResourceExhaustedException;
 import com.example.orders.v1.CancelOrderRequest;
 import com.example.orders.v1.CreateCustomerRequest;
@@ -31,8 +30,7 @@ import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.Product;
 import com.example.orders.v1.UpdateOrderStatusRequest;
 
-import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -49,7 +47,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     /** Each export holds a pooled connection to its end: a few at once leave the pool to the other calls. */
     private final Semaphore exports;
 
-    OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders, PageTokens pageTokens,
+    public OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders, PageTokens pageTokens,
                      ServiceLimits limits) {
         this.customers = customers;
         this.products = products;
@@ -129,7 +127,8 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     /**
      * Streams the orders as the store reads them, on the call's own virtual thread: {@code onNext}
      * blocks while the client's HTTP/2 flow-control window is full, so a slow client slows the
-     * database read down instead of orders piling up in memory.
+     * database read down instead of orders piling up in memory. A call cancelled by its client or its
+     * deadline stops at the next order (and its statement is cancelled, see db/ConnectionPool).
      */
     @Override
     public void exportOrders(ExportOrdersRequest request, StreamObserver<Order> responses) {
@@ -143,35 +142,21 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
                     + " exports running, the most this server runs at once; retry later");
         }
         try {
-            AtomicBoolean cancelled = new AtomicBoolean();
-            ((ServerCallStreamObserver<Order>) responses).setOnCancelHandler(() -> cancelled.set(true));
+            Context call = Context.current();
             orders.export(customerId, status, createdAfter, order -> {
+                if (call.isCancelled()) {
+                    return false;
+                }
                 responses.onNext(order);
-                return !cancelled.get();
+                return true;
             });
-            if (cancelled.get()) {
-                endCancelledExport(responses);
+            if (call.isCancelled()) {
+                responses.onError(ErrorStatus.ofCancelled(call).asRuntimeException());
             } else {
                 responses.onCompleted();
             }
         } finally {
             exports.release();
-        }
-    }
-
-    /**
-     * Helidon 4.1.7 never tells a call that the client cancelled it (RST_STREAM); it cancels the
-     * call itself when a write fails: the connection is closed, or the client has taken nothing for
-     * the HTTP/2 flow-control-timeout. A client of the second kind is still there and would wait
-     * for the end of the stream forever, so it is told. To a closed connection nothing can be sent.
-     */
-    private static void endCancelledExport(StreamObserver<Order> responses) {
-        try {
-            responses.onError(Status.CANCELLED
-                    .withDescription("export stopped: the client took no order for too long")
-                    .asRuntimeException());
-        } catch (UncheckedIOException connectionClosed) {
-            // no one left to tell
         }
     }
 

@@ -1,0 +1,78 @@
+package com.example.orders.server.grpc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.example.orders.server.grpc.workarounds.GrpcCallFixes;
+import com.example.orders.server.grpc.workarounds.OversizedRequests;
+import com.example.orders.server.grpc.workarounds.ReflectionServer;
+import com.example.orders.server.grpc.workarounds.RequestDecoding;
+import com.example.orders.server.grpc.workarounds.ServerCallContext;
+
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.webserver.grpc.GrpcRouting;
+
+/**
+ * The gRPC side of the server: the services it binds and the interceptors a call passes through,
+ * listed in the order the call meets them. Helidon's own context interceptor comes before them all;
+ * the workarounds are described in docs/helidon-workarounds.md.
+ */
+public final class GrpcPipeline {
+
+    private GrpcPipeline() {
+    }
+
+    public static GrpcRouting.Builder routing(BindableService orderService,
+                                              HealthStatusManager health,
+                                              CallGate gate,
+                                              String authToken,
+                                              int maxRequestBytes,
+                                              MeterRegistry meters) {
+        ServerServiceDefinition orders = ServerInterceptors.interceptForward(
+                RequestDecoding.decodeInCall(orderService.bindService()), orderServiceOnly(gate, authToken));
+        ServerServiceDefinition healthChecks = RequestDecoding.decodeInCall(health.getHealthService().bindService());
+        ServerServiceDefinition reflection = RequestDecoding.decodeInCall(ProtoReflectionServiceV1.newInstance().bindService());
+        ServerServiceDefinition reflectionV1Alpha = RequestDecoding.decodeInCall(reflectionV1Alpha());
+        ServerInterceptor reflectionServer = new ReflectionServer(List.of(orders, healthChecks, reflection, reflectionV1Alpha));
+
+        return GrpcRouting.builder()
+                .intercept(                                     // every call, to every service:
+                        new GrpcCallFixes(),                    // first, to see what goes to the wire
+                        new StatementCounting(),
+                        new AccessLog(),
+                        new CallMetrics(meters),
+                        new OversizedRequests(maxRequestBytes), // after the log and the metrics, which see its status
+                        new ServerCallContext())                // the client's deadline and cancel, for the handler
+                .service(orders)
+                .service(healthChecks)
+                .service(ServerInterceptors.intercept(reflection, reflectionServer))
+                .service(ServerInterceptors.intercept(reflectionV1Alpha, reflectionServer));
+    }
+
+    /**
+     * Then, for the OrderService only: health and reflection stay open to probes and tools, and answer
+     * while the OrderService is saturated.
+     */
+    private static List<ServerInterceptor> orderServiceOnly(CallGate gate, String authToken) {
+        List<ServerInterceptor> interceptors = new ArrayList<>();
+        if (!authToken.isEmpty()) {
+            interceptors.add(new BearerTokenAuth(authToken)); // before the gate: a refused call takes no slot
+        }
+        interceptors.add(gate);
+        interceptors.add(new ErrorMappingInterceptor());      // turns what the handler throws into a status
+        return interceptors;
+    }
+
+    /** The older reflection protocol, which some tools still ask for first. */
+    @SuppressWarnings("deprecation")
+    private static ServerServiceDefinition reflectionV1Alpha() {
+        return ProtoReflectionService.newInstance().bindService();
+    }
+}

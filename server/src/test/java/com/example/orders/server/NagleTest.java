@@ -1,0 +1,37 @@
+package com.example.orders.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import com.example.orders.v1.GetCustomerRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Helidon leaves Nagle's algorithm on unless told otherwise (application.yaml turns it off). With it
+ * on, the later frames of each response wait for the client's delayed ACK, at least 40 ms on Linux, so
+ * that every call one at a time takes 40 ms or more. Not a speed target: the stall is a protocol
+ * constant, and a call here otherwise takes a few milliseconds.
+ */
+class NagleTest {
+
+    @RegisterExtension
+    static final ServiceFixture service = new ServiceFixture();
+
+    @Test
+    void aCallDoesNotWaitForTheClientsDelayedAck() {
+        GetCustomerRequest request = GetCustomerRequest.newBuilder().setId(service.customer().getId()).build();
+        for (int i = 0; i < 5; i++) {
+            service.stub().getCustomer(request);
+        }
+        long[] millis = new long[21];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            service.stub().getCustomer(request);
+            millis[i] = (System.nanoTime() - start) / 1_000_000;
+        }
+        Arrays.sort(millis);
+        assertTrue(millis[millis.length / 2] < 40, "median " + millis[millis.length / 2] + " ms: " + Arrays.toString(millis));
+    }
+}
