@@ -2,6 +2,7 @@ package com.example.orders.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +13,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Command line of the form {@code [--target host:port] <command> [--name value ...]}.
+ * Command line of the form {@code [--target host[:port]] <command> [--name value ...]}.
  *
- * <p>Options are only collected here; each command reads the ones it knows, and
- * {@link #requireAllUsed()} then reports the rest, so a misspelt option fails instead of being
- * silently ignored.
+ * <p>Options are only collected here; {@link #checkOptions} refuses those the command does not
+ * take before anything runs, so a misspelt option fails, naming it, instead of being ignored.
  */
 final class CliArgs {
 
-    static final String DEFAULT_TARGET = "localhost:8080";
+    static final int DEFAULT_PORT = 8080;
+    static final String DEFAULT_TARGET = "localhost:" + DEFAULT_PORT;
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
@@ -28,7 +29,6 @@ final class CliArgs {
     private final String target;
     private final String command;
     private final Map<String, List<String>> options;
-    private final Set<String> used = new TreeSet<>();
 
     private CliArgs(boolean helpRequested, String target, String command, Map<String, List<String>> options) {
         this.helpRequested = helpRequested;
@@ -62,7 +62,7 @@ final class CliArgs {
                 if (!arg.equals("--target")) {
                     throw new UsageException(arg + " must come after the command");
                 }
-                target = value;
+                target = withDefaultPort(value);
             } else {
                 options.computeIfAbsent(arg.substring(2), name -> new ArrayList<>()).add(value);
             }
@@ -126,12 +126,26 @@ final class CliArgs {
         return optional(name).map(value -> toDuration(name, value)).orElse(defaultValue);
     }
 
-    void requireAllUsed() {
+    /** Refuses the options that are not among {@code known}, the ones the command takes. */
+    void checkOptions(Collection<String> known) {
         Set<String> unknown = new TreeSet<>(options.keySet());
-        unknown.removeAll(used);
+        unknown.removeAll(known);
         if (!unknown.isEmpty()) {
-            throw new UsageException(command + " does not take --" + String.join(", --", unknown));
+            throw new UsageException(command + " does not take --" + String.join(", --", unknown)
+                    + (known.isEmpty() ? "; it takes no option" : "; it takes --" + String.join(", --", known)));
         }
+    }
+
+    /**
+     * A target without a port gets the service's, 8080 (grpc-java would use 80 or 443). Targets in
+     * URI form (dns:///host:port) are left alone.
+     */
+    static String withDefaultPort(String target) {
+        if (target.contains("/")) {
+            return target;
+        }
+        boolean hasPort = target.startsWith("[") ? target.contains("]:") : target.contains(":");
+        return hasPort ? target : target + ":" + DEFAULT_PORT;
     }
 
     static long toLong(String name, String value) {
@@ -166,7 +180,6 @@ final class CliArgs {
     }
 
     private List<String> values(String name) {
-        used.add(name);
         return options.getOrDefault(name, List.of());
     }
 }

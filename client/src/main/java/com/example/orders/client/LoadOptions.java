@@ -59,7 +59,6 @@ record LoadOptions(Workload workload, int concurrency, int channels, Duration wa
                 calls,
                 args.optionalDuration("deadline", DEFAULT_DEADLINE),
                 args.optional("json").map(Path::of));
-        args.requireAllUsed();
         return options;
     }
 }

@@ -116,20 +116,21 @@ class CliArgsTest {
     }
 
     @Test
-    void optionsNoCommandReadAreRejected() {
+    void optionsTheCommandDoesNotTakeAreNamed() {
         CliArgs args = CliArgs.parse("get-order", "--id", "1", "--page-size", "5", "--colour", "red");
-        args.required("id");
 
-        UsageException e = assertThrows(UsageException.class, args::requireAllUsed);
-        assertEquals("get-order does not take --colour, --page-size", e.getMessage());
+        UsageException e = assertThrows(UsageException.class, () -> args.checkOptions(List.of("id")));
+        assertEquals("get-order does not take --colour, --page-size; it takes --id", e.getMessage());
+        CliArgs.parse("list-products").checkOptions(List.of("page-size", "page-token"));
     }
 
     @Test
-    void optionsReadButAbsentAreFine() {
-        CliArgs args = CliArgs.parse("list-products");
-        args.optional("page-token");
-
-        args.requireAllUsed();
+    void aTargetWithoutPortGetsTheServicesPort() {
+        assertEquals("orders:8080", CliArgs.parse("--target", "orders", "get-order").target());
+        assertEquals("orders:9090", CliArgs.parse("--target", "orders:9090", "get-order").target());
+        assertEquals("[::1]:8080", CliArgs.parse("--target", "[::1]", "get-order").target());
+        assertEquals("[::1]:9090", CliArgs.parse("--target", "[::1]:9090", "get-order").target());
+        assertEquals("dns:///orders:9090", CliArgs.parse("--target", "dns:///orders:9090", "get-order").target());
     }
 
     private static void assertUsage(String message, String... argv) {

@@ -71,7 +71,9 @@ class LoadTest {
                 "load", "--rpc", "get-order", "--concurrency", "2", "--channels", "3");
         assertUsage("--lines must be between 1 and 100 and at most --products, got 11",
                 "load", "--rpc", "create-order", "--products", "10", "--lines", "11");
-        assertUsage("load does not take --id", "load", "--rpc", "get-order", "--id", "3");
+        assertUsage("load does not take --id; it takes --rpc, --concurrency, --duration, --calls, --warmup, --lines, "
+                + "--channels, --deadline, --customers, --products, --orders, --json",
+                "load", "--rpc", "get-order", "--id", "3");
     }
 
     @Test
@@ -131,7 +133,9 @@ class LoadTest {
     }
 
     private static LoadOptions options(String... argv) {
-        return LoadOptions.from(CliArgs.parse(argv));
+        CliArgs args = CliArgs.parse(argv);
+        OrdersCli.checkCommand(args);
+        return LoadOptions.from(args);
     }
 
     private static void assertBetween(long low, long high, long value) {

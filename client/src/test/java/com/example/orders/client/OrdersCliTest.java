@@ -152,7 +152,12 @@ class OrdersCliTest {
 
     @Test
     void optionsOfOtherCommandsAreRejected() {
-        assertUsage("get-order does not take --customer-id", "get-order", "--id", "1", "--customer-id", "2");
+        assertUsage("get-order does not take --customer-id; it takes --id", "get-order", "--id", "1", "--customer-id", "2");
+    }
+
+    @Test
+    void aWrongOptionIsNamedRatherThanTheOneMissing() {
+        assertUsage("get-order does not take --order-id; it takes --id", "get-order", "--order-id", "1");
     }
 
     @Test
@@ -167,7 +172,9 @@ class OrdersCliTest {
     }
 
     private static Message request(String... argv) {
-        return OrdersCli.toRequest(CliArgs.parse(argv));
+        CliArgs args = CliArgs.parse(argv);
+        OrdersCli.checkCommand(args);
+        return OrdersCli.toRequest(args);
     }
 
     private static void assertUsage(String message, String... argv) {
