@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.util.logging.LogManager;
 
 import io.helidon.config.Config;
-import sun.misc.Signal;
 
 /**
  * Starts the order service with application.yaml, overridden by environment variables. SIGTERM or
@@ -23,12 +22,9 @@ public final class Main {
             }
         }
         OrderServer server = OrderServer.start(Config.create());
-        // Handled here rather than in a shutdown hook so that a graceful stop exits with status 0.
-        for (String signal : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(signal), received -> {
-                server.close();
-                System.exit(0);
-            });
-        }
+        TerminationSignals.onTermination(() -> {
+            server.close();
+            System.exit(0);
+        });
     }
 }
