@@ -78,6 +78,7 @@ class GracefulShutdownTest {
                 assertEquals(2, inFlight.get(30, TimeUnit.SECONDS).getLines(0).getQuantity());
                 assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), server.output());
                 assertEquals(0, server.process().exitValue(), server.output());
+                assertTrue(server.output().contains("Order service stopped"), "the stop ran to its end:\n" + server.output());
                 assertEquals(3, service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
                 service.awaitSessions(APPLICATION_NAME, "true", 0);
             } finally {

@@ -1,13 +1,13 @@
 package com.example.orders.server;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,20 +16,21 @@ import com.example.orders.server.app.Main;
 
 /**
  * The service started as its own JVM through {@link Main}, as in production: for what a server in
- * the test's JVM cannot show (signals, exit status, a heap of its own).
+ * the test's JVM cannot show (signals, exit status, a heap of its own). Its output goes to a file,
+ * not a pipe: the JDK closes a pipe under its reader when the process ends, losing the last lines.
  */
 final class ServerProcess implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
     private final Process process;
-    private final StringBuffer output = new StringBuffer();
-    private final CountDownLatch started = new CountDownLatch(1);
-    private volatile int port;
+    private final Path outputFile;
+    private final int port;
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Process process, Path outputFile, int port) {
         this.process = process;
-        Thread.ofPlatform().daemon().name("server-output").start(this::readOutput);
+        this.outputFile = outputFile;
+        this.port = port;
     }
 
     /** Starts {@code Main} on a free port with these system properties (config keys) and waits until it listens. */
@@ -40,12 +41,21 @@ final class ServerProcess implements AutoCloseable {
         command.add("-Dserver.port=0");
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        ServerProcess server = new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
-        if (!server.started.await(60, TimeUnit.SECONDS)) {
-            server.process.destroyForcibly();
-            throw new AssertionError("the server did not start:\n" + server.output);
+        Path outputFile = Files.createTempFile("order-server", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(outputFile.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Matcher listening = LISTENING.matcher(Files.readString(outputFile, StandardCharsets.UTF_8));
+            if (listening.find()) {
+                return new ServerProcess(process, outputFile, Integer.parseInt(listening.group(1)));
+            }
+            Thread.sleep(50);
         }
-        return server;
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        String output = Files.readString(outputFile, StandardCharsets.UTF_8);
+        Files.delete(outputFile);
+        throw new AssertionError("the server did not start:\n" + output);
     }
 
     int port() {
@@ -57,27 +67,16 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String output() {
-        return output.toString();
-    }
-
-    private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                output.append(line).append('\n');
-                Matcher listening = LISTENING.matcher(line);
-                if (listening.find()) {
-                    port = Integer.parseInt(listening.group(1));
-                    started.countDown();
-                }
-            }
+        try {
+            return Files.readString(outputFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            output.append("(output lost: ").append(e).append(")\n");
+            throw new UncheckedIOException(e);
         }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Files.deleteIfExists(outputFile);
     }
 }

@@ -3,6 +3,7 @@ package com.example.orders.server;
 import static com.example.orders.server.GrpcAssertions.assertStatus;
 import static com.example.orders.server.ServiceFixture.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import com.example.orders.server.grpc.ServiceLimits;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.Customer;
 import com.example.orders.v1.GetCustomerRequest;
@@ -37,6 +39,13 @@ class ServiceLimitsTest {
             "service.max-lines-per-order", "3",
             "service.max-page-size", "5",
             "server.protocols.grpc.max-read-buffer-size", "20000")); // Helidon enforces no less than 16 KiB
+
+    @Test
+    void aLimitBelowOneIsRefusedNamingTheValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ServiceLimits(200, 0, 100, 100));
+        assertEquals("service limits must be positive: max-concurrent-calls 200, max-concurrent-exports 0, "
+                     + "max-lines-per-order 100, max-page-size 100", e.getMessage());
+    }
 
     @Test
     void configuredSizeLimitsApply() {

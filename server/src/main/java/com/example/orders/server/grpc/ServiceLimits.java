@@ -7,9 +7,11 @@ public record ServiceLimits(int maxConcurrentCalls,
                             int maxPageSize) {
 
     public ServiceLimits {
-        if (maxConcurrentCalls < 1 || maxConcurrentExports < 1 || maxLinesPerOrder < 1
-                || maxPageSize < 1) {
-            throw new IllegalArgumentException("service limits must be positive: " + this);
+        // Not "this" in the message: in a compact constructor the fields are not assigned yet.
+        if (maxConcurrentCalls < 1 || maxConcurrentExports < 1 || maxLinesPerOrder < 1 || maxPageSize < 1) {
+            throw new IllegalArgumentException("service limits must be positive: max-concurrent-calls "
+                    + maxConcurrentCalls + ", max-concurrent-exports " + maxConcurrentExports
+                    + ", max-lines-per-order " + maxLinesPerOrder + ", max-page-size " + maxPageSize);
         }
     }
 }
