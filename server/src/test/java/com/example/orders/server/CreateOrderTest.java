@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.stream.IntStream;
 
 import com.example.orders.v1.CreateOrderRequest;
@@ -72,12 +73,37 @@ class CreateOrderTest {
 
         Order first = service.stub().createOrder(request);
         Order again = service.stub().createOrder(request);
-        Order differentLines = service.stub().createOrder(request.toBuilder().setLines(0, line(product.getId(), 5)).build());
 
         assertEquals(first, again);
-        assertEquals(first, differentLines);
         assertEquals(8, stock(product));
         assertEquals(1, service.queryLong("SELECT count(*) FROM orders WHERE customer_id = " + customer.getId()));
+    }
+
+    /** As payment APIs do: a key reused for another request is a client's bug, told rather than hidden. */
+    @Test
+    void repeatingARequestIdWithOtherLinesIsRefusedAndWritesNothing() throws SQLException {
+        Customer customer = service.customer();
+        Product product = service.product(100, 10);
+        Product other = service.product(100, 10);
+        CreateOrderRequest request = CreateOrderRequest.newBuilder()
+                .setCustomerId(customer.getId())
+                .setRequestId("reused")
+                .addLines(line(product.getId(), 2))
+                .build();
+        Order first = service.stub().createOrder(request);
+
+        for (CreateOrderRequest changed : List.of(
+                request.toBuilder().setLines(0, line(product.getId(), 5)).build(),
+                request.toBuilder().setLines(0, line(other.getId(), 2)).build(),
+                request.toBuilder().addLines(line(other.getId(), 1)).build())) {
+            assertStatus(Code.ALREADY_EXISTS, "request_id reused was already used for order " + first.getId()
+                         + " with other lines", () -> service.stub().createOrder(changed));
+        }
+
+        assertEquals(8, stock(product));
+        assertEquals(10, stock(other));
+        assertEquals(1, service.queryLong("SELECT count(*) FROM orders WHERE customer_id = " + customer.getId()));
+        assertEquals(first, service.stub().createOrder(request), "the request as it was still returns the order");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import com.example.orders.server.error.AlreadyExistsException;
 import com.example.orders.server.error.FailedPreconditionException;
 import com.example.orders.server.error.InvalidArgumentException;
 import com.example.orders.server.error.NotFoundException;
@@ -40,14 +41,16 @@ public final class OrderStore {
     }
 
     /**
-     * Places an order, or returns the order already placed with this request id. Lines must name
-     * distinct products. Three statements whatever the number of lines.
+     * Places an order, or returns the order already placed with this request id if it has the same
+     * lines (a retry). Refuses a request id already used for other lines, writing nothing: a client
+     * that reuses keys by mistake would otherwise lose its second order without a word. Lines must
+     * name distinct products. Three statements whatever the number of lines.
      */
     public Order create(long customerId, String requestId, List<OrderLineRequest> lines) {
         return Transactions.inTransaction(db, tx -> {
             List<DbRow> inserted = Sql.INSERT_ORDER.rows(tx, Map.of("customer_id", customerId, "request_id", requestId));
             if (inserted.isEmpty()) {
-                return existingOrder(tx, customerId, requestId);
+                return existingOrder(tx, customerId, requestId, lines);
             }
             long orderId = inserted.getFirst().column("id").get(Long.class);
 
@@ -175,12 +178,23 @@ public final class OrderStore {
         return status == OrderStatus.ORDER_STATUS_UNSPECIFIED ? "" : OrderStatuses.toDb(status);
     }
 
-    private static Order existingOrder(DbTransaction tx, long customerId, String requestId) {
+    private static Order existingOrder(DbTransaction tx, long customerId, String requestId, List<OrderLineRequest> lines) {
         List<DbRow> rows = Sql.FIND_ORDER_BY_REQUEST.rows(tx, Map.of("customer_id", customerId, "request_id", requestId));
         if (rows.isEmpty()) {
             throw new NotFoundException("customer " + customerId + " not found");
         }
-        return readOrder(tx, rows.getFirst().column("order_id").get(Long.class));
+        Order existing = readOrder(tx, rows.getFirst().column("order_id").get(Long.class));
+        List<Line> asPlaced = existing.getLinesList().stream().map(line -> new Line(line.getProductId(), line.getQuantity())).toList();
+        List<Line> asAsked = lines.stream().map(line -> new Line(line.getProductId(), line.getQuantity())).toList();
+        if (!asPlaced.equals(asAsked)) {
+            throw new AlreadyExistsException("request_id " + requestId + " was already used for order " + existing.getId()
+                    + " with other lines; a retry must repeat the request as it was, a new order needs a new request_id");
+        }
+        return existing;
+    }
+
+    /** What makes two orders' lines the same, in line order. */
+    private record Line(long productId, int quantity) {
     }
 
     private static Map<Long, DbRow> lockProducts(DbTransaction tx, long[] productIds) {
