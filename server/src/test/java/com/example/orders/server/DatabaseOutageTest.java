@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,11 +58,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseOutageTest {
 
+    private static final System.Logger LOG = System.getLogger(DatabaseOutageTest.class.getName());
+
     @TempDir
     Path dataDir;
 
+    /**
+     * While the health check knows the database is down, calls get UNAVAILABLE at once rather than
+     * each waiting the pool's connection timeout (3 s); once it is back, a probe call sees it within
+     * a second.
+     */
     @Test
-    void callsGetUnavailableWhileTheDatabaseIsDownAndSucceedOnceItIsBack() throws Exception {
+    void callsGetUnavailableAtOnceWhileTheDatabaseIsDownAndSucceedOnceItIsBack() throws Exception {
         int port = freePort();
         EmbeddedPostgres postgres = startPostgres(port);
         try (OrderServer server = ServiceFixture.startServer(Map.of(
@@ -76,19 +85,26 @@ class DatabaseOutageTest {
                 GetCustomerRequest get = GetCustomerRequest.newBuilder().setId(customer.getId()).build();
 
                 postgres.close();
-                long start = System.nanoTime();
-                assertStatus(Code.UNAVAILABLE, "database unavailable",
-                        () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS).getCustomer(get));
-                Duration failedAfter = Duration.ofNanos(System.nanoTime() - start);
-                assertTrue(failedAfter.compareTo(Duration.ofSeconds(10)) < 0, "failed fast, not after " + failedAfter);
-                // With every pooled connection gone, the next call waits for a new one (connectionTimeout).
-                assertStatus(Code.UNAVAILABLE, "database unavailable",
-                        () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS).getCustomer(get));
-
                 assertEquals(ServingStatus.NOT_SERVING, untilStatus(health, ServingStatus.NOT_SERVING));
+                long[] millis = new long[20];
+                for (int i = 0; i < millis.length; i++) {
+                    long start = System.nanoTime();
+                    assertStatus(Code.UNAVAILABLE, "database unavailable",
+                            () -> stub.withDeadlineAfter(30, TimeUnit.SECONDS).getCustomer(get));
+                    millis[i] = (System.nanoTime() - start) / 1_000_000;
+                    Thread.sleep(50);
+                }
+                Arrays.sort(millis);
+                LOG.log(Level.INFO, "Calls during the outage failed after (ms): median " + millis[millis.length / 2]
+                        + ", slowest " + millis[millis.length - 1] + ": " + Arrays.toString(millis));
+                assertTrue(millis[millis.length / 2] < 500, "the median call waited " + millis[millis.length / 2] + " ms");
 
                 postgres = startPostgres(port);
+                long back = System.nanoTime();
                 assertEquals(customer.getEmail(), untilAvailable(() -> stub.getCustomer(get)).getEmail());
+                Duration seen = Duration.ofNanos(System.nanoTime() - back);
+                LOG.log(Level.INFO, "The first call succeeded " + seen.toMillis() + " ms after the database was back");
+                assertTrue(seen.compareTo(Duration.ofSeconds(2)) < 0, "seen after " + seen);
                 assertEquals(ServingStatus.SERVING, untilStatus(health, ServingStatus.SERVING));
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -166,16 +182,16 @@ class DatabaseOutageTest {
         }
     }
 
-    /** The pool may still hand out a connection from before the restart once; retry a few times. */
+    /** Calls every 50 ms, for up to 10 s, until one succeeds; UNAVAILABLE meanwhile. */
     private static <T> T untilAvailable(Supplier<T> call) throws InterruptedException {
         StatusRuntimeException last = null;
-        for (int attempt = 0; attempt < 10; attempt++) {
+        for (int attempt = 0; attempt < 200; attempt++) {
             try {
                 return call.get();
             } catch (StatusRuntimeException e) {
                 assertEquals(Code.UNAVAILABLE, e.getStatus().getCode(), () -> "status " + e.getStatus());
                 last = e;
-                Thread.sleep(500);
+                Thread.sleep(50);
             }
         }
         throw last;

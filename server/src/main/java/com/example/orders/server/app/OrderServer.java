@@ -12,6 +12,7 @@ import java.util.Properties;
 
 import com.example.orders.server.db.ConnectionPool;
 import com.example.orders.server.db.CustomerStore;
+import com.example.orders.server.db.DatabaseCircuit;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.StatementCounter;
@@ -70,8 +71,9 @@ public final class OrderServer implements AutoCloseable {
             DatabaseSettings database = database(dbConfig, resources);
             Migrations.apply(database);
 
+            DatabaseCircuit circuit = new DatabaseCircuit();
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
-                                                        poolSettings(dbConfig.get("pool")));
+                                                        poolSettings(dbConfig.get("pool")), circuit);
             MeterRegistry meters = Services.get(MeterRegistry.class);
             StatementCounter statements = new StatementCounter();
             DbClient db = JdbcClientBuilder.create()
@@ -84,8 +86,8 @@ public final class OrderServer implements AutoCloseable {
             OrderStore orders = new OrderStore(db);
 
             HealthStatusManager grpcHealth = new HealthStatusManager();
-            DatabaseHealth health = DatabaseHealth.start(
-                    db, grpcHealth, dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2)));
+            DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth,
+                    dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2)));
             resources.add(health);
 
             Config serviceConfig = config.get("service");

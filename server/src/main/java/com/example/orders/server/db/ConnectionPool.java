@@ -6,13 +6,16 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.grpc.Context;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
@@ -33,18 +36,40 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final String QUERY_CANCELED = "57014";
 
     private final HikariDataSource dataSource;
+    /** Connections made as the pool makes them, but outside it: for the health check. */
+    private final DriverDataSource unpooled;
+    private final DatabaseCircuit circuit;
 
-    private ConnectionPool(HikariDataSource dataSource) {
+    private ConnectionPool(HikariDataSource dataSource, DriverDataSource unpooled, DatabaseCircuit circuit) {
         this.dataSource = dataSource;
+        this.unpooled = unpooled;
+        this.circuit = circuit;
     }
 
     /** {@code settings} are HikariCP properties (poolName, maximumPoolSize, dataSource.*, ...). */
-    public static ConnectionPool create(String url, String user, String password, Properties settings) {
+    public static ConnectionPool create(String url, String user, String password, Properties settings,
+                                        DatabaseCircuit circuit) {
         HikariConfig config = new HikariConfig(settings);
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        return new ConnectionPool(new HikariDataSource(config));
+        DriverDataSource unpooled = new DriverDataSource(url, config.getDriverClassName(), config.getDataSourceProperties(),
+                                                         user, password);
+        return new ConnectionPool(new HikariDataSource(config), unpooled, circuit);
+    }
+
+    /**
+     * Whether the database answers a query on a new connection, made as the pool makes them but
+     * outside it: the pool's own attempts back off for up to 5 s while the database is down, and would
+     * hide its return for that long.
+     */
+    public void probe(Duration timeout) throws SQLException {
+        int seconds = (int) Math.max(1, timeout.toSeconds());
+        unpooled.setLoginTimeout(seconds);
+        try (Connection connection = unpooled.getConnection(); Statement query = connection.createStatement()) {
+            query.setQueryTimeout(seconds);
+            query.execute("SELECT 1");
+        }
     }
 
     @Override
@@ -53,9 +78,18 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         if (call.isCancelled()) {
             throw new DbClientException("No connection for a cancelled call", callCancelled());
         }
+        if (circuit.isOpen()) {
+            throw new DbClientException("No connection tried", new SQLTransientConnectionException(
+                    "the database is unreachable; calls fail at once until a probe gets a connection"));
+        }
         try {
             return CancelWithCall.wrap(dataSource.getConnection(), call);
         } catch (SQLException e) {
+            // Hikari gives the reason it could not make a connection as the cause; none means the
+            // pool was busy for connectionTimeout, which says nothing of the database.
+            if (e.getCause() != null) {
+                circuit.unreachable();
+            }
             throw new DbClientException("No database connection available", e);
         }
     }
