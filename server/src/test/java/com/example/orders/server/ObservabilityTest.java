@@ -3,14 +3,18 @@ package com.example.orders.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -98,6 +102,48 @@ class ObservabilityTest {
         assertTrue(body.contains("db_statement_GET_ORDER_seconds_count"), body);
         assertTrue(body.contains("db_pool_connections_active"), body);
         assertTrue(body.contains("db_pool_connections_pending"), body);
+    }
+
+    /** Prometheus's own linter, on series of every kind of meter: OK and failed calls, statements, pool. */
+    @Test
+    void metricsPassPromtoolCheckMetrics() throws Exception {
+        service.order(service.customer(), service.product(100, 5));
+        assertThrows(StatusRuntimeException.class,
+                () -> service.stub().getOrder(GetOrderRequest.newBuilder().setOrderId(987_654_322).build()));
+
+        String body = get("/observe/metrics").body();
+        // An empty or foreign body would pass the linter too.
+        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{code=\"OK\",method=\"CreateOrder\""), body);
+        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{code=\"NOT_FOUND\",method=\"GetOrder\""), body);
+        assertTrue(body.contains("db_statement_INSERT_ORDER_seconds_count"), body);
+        assertTrue(body.contains("db_pool_connections_open"), body);
+
+        Path metrics = Files.createTempFile("metrics", ".txt");
+        Path findings = Files.createTempFile("promtool", ".log");
+        try {
+            Files.writeString(metrics, body);
+            Process promtool;
+            try {
+                promtool = new ProcessBuilder("promtool", "check", "metrics")
+                        .redirectInput(metrics.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(findings.toFile())
+                        .start();
+            } catch (IOException e) {
+                throw new AssertionError("Cannot run promtool: install the Debian package prometheus"
+                                         + " (apt-get install prometheus), as .ci/run does", e);
+            }
+            if (!promtool.waitFor(60, TimeUnit.SECONDS)) {
+                promtool.destroyForcibly();
+                fail("promtool did not finish within 60 s");
+            }
+            String output = Files.readString(findings);
+            assertEquals(0, promtool.exitValue(), () -> "promtool check metrics:\n" + output);
+            assertEquals("", output, "promtool check metrics");
+        } finally {
+            Files.deleteIfExists(metrics);
+            Files.deleteIfExists(findings);
+        }
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -28,7 +28,8 @@ final class PoolMetrics implements AutoCloseable {
                       HikariPoolMXBean::getActiveConnections),
                 gauge(registry, "db.pool.connections.idle", "Connections idle in the pool", usage,
                       HikariPoolMXBean::getIdleConnections),
-                gauge(registry, "db.pool.connections.total", "Connections open", usage,
+                // Not ".total": Prometheus reserves the _total suffix for counters.
+                gauge(registry, "db.pool.connections.open", "Connections open", usage,
                       HikariPoolMXBean::getTotalConnections),
                 gauge(registry, "db.pool.connections.pending", "Calls waiting for a connection", usage,
                       HikariPoolMXBean::getThreadsAwaitingConnection)));

@@ -62,7 +62,12 @@ final class CallMetrics implements ServerInterceptor {
                     registry.getOrCreate(Timer.builder("grpc.server.call.duration")
                             .description("gRPC calls by method and status code")
                             .tags(tags)
-                            .buckets(LATENCY_BUCKETS)),
+                            .buckets(LATENCY_BUCKETS)
+                            // Helidon gives every timer six client-side percentiles by default; in a
+                            // histogram they come out as quantile series, which Prometheus's linter
+                            // rejects and which cannot be aggregated. histogram_quantile over the
+                            // buckets gives the same across instances.
+                            .percentiles(new double[0])),
                     registry.getOrCreate(Counter.builder("grpc.server.call.statements")
                             .description("SQL statements run by gRPC calls, by method and status code")
                             .tags(tags)));
