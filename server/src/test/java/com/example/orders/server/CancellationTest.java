@@ -75,14 +75,15 @@ class CancellationTest {
         try (Connection blocker = service.connectToSchema(); Statement lock = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             lock.execute("SELECT * FROM products WHERE id = " + product.getId() + " FOR UPDATE");
-            for (int i = 0; i < 60; i++) {
+            for (int i = 0; i < 120; i++) {
                 Context.CancellableContext clientContext = Context.current().withCancellation();
                 CompletableFuture<Order> call = placeOrderIn(clientContext, channel, customer, product, "cancelled");
-                Thread.sleep(20);
+                Thread.sleep(40); // the request is in the server, so the RST comes after its DATA
                 clientContext.cancel(null);
                 ExecutionException failure = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+                int number = i;
                 assertEquals(Status.Code.CANCELLED, ((StatusRuntimeException) failure.getCause()).getStatus().getCode(),
-                             "call " + i);
+                             () -> "call " + number + ": " + failure.getCause());
             }
             blocker.rollback();
             assertEquals(ConnectivityState.READY, channel.getState(false), "the connection is still open");
