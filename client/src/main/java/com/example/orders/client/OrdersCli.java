@@ -51,7 +51,7 @@ public final class OrdersCli {
             usage: bin/client [--target host[:port]] <command> [options]
 
             Calls the order service (plaintext; port 8080 when none is given) and prints the
-            response as JSON. Without --target, it calls $%s, or else %s.
+            response as JSON. The target is --target, else $%s, else %s.
 
             commands:
               create-customer --email E --name N
