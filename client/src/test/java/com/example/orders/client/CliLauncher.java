@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The command line that starts the CLI as bin/client does: with the options of bin/jdk.sh's
  * QUIET_JVM_OPTIONS, on the CLI's own runtime classpath (which Maven writes to
- * {@code target/cli-classpath.txt}) rather than the tests'.
+ * {@code target/cli-classpath.txt}) rather than the tests', which has the server in it.
  */
 final class CliLauncher {
 
