@@ -22,6 +22,8 @@ final class CliArgs {
 
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_TARGET = "localhost:" + DEFAULT_PORT;
+    /** The same variable the Node client's checks read: one setting points both at a service. */
+    static final String TARGET_VARIABLE = "ORDER_SERVICE_TARGET";
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
@@ -38,7 +40,13 @@ final class CliArgs {
     }
 
     static CliArgs parse(String... argv) {
-        String target = DEFAULT_TARGET;
+        return parse(System.getenv(), argv);
+    }
+
+    /** Without {@code --target}, the target is {@code environment}'s ORDER_SERVICE_TARGET, else localhost:8080. */
+    static CliArgs parse(Map<String, String> environment, String... argv) {
+        String fromEnvironment = environment.getOrDefault(TARGET_VARIABLE, "").strip();
+        String target = fromEnvironment.isEmpty() ? DEFAULT_TARGET : withDefaultPort(fromEnvironment);
         String command = null;
         Map<String, List<String>> options = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {

@@ -50,8 +50,8 @@ public final class OrdersCli {
     static final String USAGE = """
             usage: bin/client [--target host[:port]] <command> [options]
 
-            Calls the order service (default target %s, plaintext; port 8080 when none is given)
-            and prints the response as JSON.
+            Calls the order service (plaintext; port 8080 when none is given) and prints the
+            response as JSON. The target is --target, else $%s, else %s.
 
             commands:
               create-customer --email E --name N
@@ -82,7 +82,7 @@ public final class OrdersCli {
 
             exit status: 0 on success, 1 on a gRPC error (load: a call failed; seed: it failed),
             2 on bad usage
-            """.formatted(CliArgs.DEFAULT_TARGET);
+            """.formatted(CliArgs.TARGET_VARIABLE, CliArgs.DEFAULT_TARGET);
 
     /** The options each command takes; any other is refused, naming it, before anything runs. */
     private static final Map<String, List<String>> OPTIONS = Map.ofEntries(

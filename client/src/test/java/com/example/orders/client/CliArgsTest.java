@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -15,11 +16,25 @@ class CliArgsTest {
 
     @Test
     void targetDefaultsToLocalhost() {
-        CliArgs args = CliArgs.parse("get-order", "--id", "7");
+        CliArgs args = CliArgs.parse(Map.of(), "get-order", "--id", "7");
 
         assertEquals("localhost:8080", args.target());
         assertEquals("get-order", args.command());
         assertEquals(7L, args.requiredLong("id"));
+    }
+
+    @Test
+    void targetDefaultsToTheEnvironmentsWhenSet() {
+        assertEquals("orders:9090", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders:9090"), "get-order").target());
+        assertEquals("orders:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders"), "get-order").target());
+        assertEquals("localhost:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", " "), "get-order").target());
+    }
+
+    @Test
+    void targetOptionWinsOverTheEnvironment() {
+        CliArgs args = CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders:9090"), "--target", "other:7070", "get-order");
+
+        assertEquals("other:7070", args.target());
     }
 
     @Test

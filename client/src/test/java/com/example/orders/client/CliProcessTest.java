@@ -35,14 +35,8 @@ class CliProcessTest {
         assertEquals("error: get-order does not take --order-id; it takes --id", result.stderr().lines().findFirst().orElseThrow());
     }
 
-    /** Started as bin/client starts it: with the options of bin/jdk.sh's QUIET_JVM_OPTIONS. */
     private static Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24) {
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), OrdersCli.class.getName()));
+        List<String> command = new ArrayList<>(CliLauncher.command());
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
