@@ -20,9 +20,10 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's examples are executable documentation: each of its transcripts runs here, command by
- * command, against a fresh service (ids start at 1), and what the commands print must be what the
- * README shows under them. So editing the README is what changes this test's expectations.
+ * The documentation's examples are executable: each transcript (the README's worked example, the
+ * buf curl commands of docs/api.md) runs here, command by command, against a fresh service (ids start
+ * at 1), and what the commands print must be what the document shows under them. So editing the
+ * document is what changes this test's expectations.
  *
  * <p>A transcript is the {@code console} block under a heading (see {@link ConsoleTranscript}). Its
  * output is what a terminal shows: stdout and stderr together, in the order written, such as the CLI's
@@ -55,7 +56,7 @@ class ReadmeExamplesTest {
 
     @Test
     void theWorkedExamplePrintsWhatTheReadmeShows() throws Exception {
-        runAsShown("## Worked example with the Java client");
+        runAsShown("README.md", "## Worked example with the Java client");
     }
 
     @Test
@@ -64,11 +65,11 @@ class ReadmeExamplesTest {
         Shell.Result install = new Shell(root, Map.of()).run("bin/buf --version", INSTALL_TIMEOUT);
         assertEquals(0, install.exitStatus(), () -> "bin/buf could not install buf:\n" + install.output());
 
-        runAsShown("## buf curl, grpcurl and other tools");
+        runAsShown("docs/api.md", "## buf curl, grpcurl and other tools");
     }
 
-    private void runAsShown(String heading) throws Exception {
-        ConsoleTranscript readme = ConsoleTranscript.after(heading, Files.readString(root.resolve("README.md")));
+    private void runAsShown(String document, String heading) throws Exception {
+        ConsoleTranscript readme = ConsoleTranscript.after(heading, Files.readString(root.resolve(document)));
         standInForRepositoryRoot();
         List<Executable> checks = new ArrayList<>();
         try (FreshService service = FreshService.start()) {
@@ -83,7 +84,7 @@ class ReadmeExamplesTest {
                                               () -> "the exit status of '" + shown.command() + "'"));
             }
         }
-        assertAll("README.md, under '" + heading + "'", checks);
+        assertAll(document + ", under '" + heading + "'", checks);
     }
 
     /** bin/client and bin/buf in the working directory, as in the repository. */

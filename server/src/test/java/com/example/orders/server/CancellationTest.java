@@ -62,12 +62,14 @@ class CancellationTest {
     }
 
     /**
-     * Helidon counts every client's RST_STREAM of a gRPC call as a rapid reset (it does not see the
-     * gRPC calls' writes); with its default limit, 50 in 10 s end the connection with GOAWAY
-     * ENHANCE_YOUR_CALM, failing every call on it. application.yaml raises the limit.
+     * Helidon counts a client's RST_STREAM of a gRPC call as a rapid reset (it does not see the gRPC
+     * calls' writes); with its default limit, 50 in 10 s end the connection with GOAWAY
+     * ENHANCE_YOUR_CALM, failing every call on it. application.yaml raises the limit. Each cancel
+     * comes 40 ms into its call, when its request is in the server: see docs/helidon-workarounds.md
+     * for what a cancel before the request has left does.
      */
     @Test
-    void sixtyCancelledCallsLeaveTheConnectionServing() throws Exception {
+    void manyCancelledCallsLeaveTheConnectionServing() throws Exception {
         Customer customer = service.customer();
         Product product = service.product(100, 10);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", service.server().port())
