@@ -11,18 +11,20 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Corrects how Helidon's {@link ServerCall} writes a call's end; the first interceptor of every call,
- * so that it sees exactly what goes to the transport.
+ * Corrects how Helidon's {@link ServerCall} ends a call; the first interceptor of every call, so that
+ * it sees exactly what goes to the transport.
  *
  * <ul>
  * <li>{@code grpc-message} is written as is, but the protocol wants it percent-encoded: clients would
  * mangle a message with '%' or non-ASCII text. It is encoded here.</li>
- * <li>A call closed before its listener exists (refused by an interceptor: a wrong token, the gate)
- * is marked closed outright, and its stream removed; the request's DATA frame that follows then
- * fails the whole HTTP/2 connection with GOAWAY PROTOCOL_ERROR, and every other call on it. Such a
- * close is held back until Helidon has the listener, at {@code onReady}.</li>
- * <li>Nothing is written to a call the client has reset: each frame would draw an RST_STREAM that
- * Helidon counts towards its rapid-reset limit, which ends the connection.</li>
+ * <li>A call answered before its request has fully arrived (refused by an interceptor: a wrong
+ * token, the gate) leaves Helidon's stream state wrong: closed before its listener exists, or closed
+ * and forgotten while the client's request or RST_STREAM is still on its way. Either frame then fails
+ * the whole HTTP/2 connection with GOAWAY PROTOCOL_ERROR, and every other call on it. So the answer
+ * to a call whose client sends one message waits until that message and its end have arrived, as
+ * for any unary call; that of any call waits until Helidon has its listener, at {@code onReady}.</li>
+ * <li>Nothing is written to a call the client has reset: the client would answer frames on a stream it
+ * reset, which Helidon takes for a protocol error that ends the connection.</li>
  * <li>A write waiting for the client's flow-control window when the client resets the stream is
  * interrupted: Helidon would wait for a window update that never comes, up to flow-control-timeout,
  * with the call's work (an export's transaction) held open.</li>
@@ -41,14 +43,22 @@ public final class GrpcCallFixes implements ServerInterceptor {
         return new SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onReady() {
-                if (fixed.started()) {
+                if (fixed.listening()) {
                     super.onReady();
+                }
+            }
+
+            @Override
+            public void onHalfClose() {
+                if (fixed.requestOver()) {
+                    super.onHalfClose();
                 }
             }
 
             @Override
             public void onCancel() {
                 fixed.interruptWriter();
+                fixed.requestOver(); // by the client, or by the transport (OversizedRequests answers that)
                 super.onCancel();
             }
         };
@@ -80,26 +90,42 @@ public final class GrpcCallFixes implements ServerInterceptor {
 
     private static final class FixedCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
 
+        private final boolean oneRequest;
         private boolean listening;
+        private boolean requestOver;
         private Status heldStatus;
         private Metadata heldTrailers;
         private Thread writer;
 
         FixedCall(ServerCall<Q, R> call) {
             super(call);
+            this.oneRequest = call.getMethodDescriptor().getType().clientSendsOneMessage();
         }
 
-        /**
-         * Helidon calls onReady right after it has the listener: a close held back until then is sent
-         * now. True if the call goes on.
-         */
-        synchronized boolean started() {
+        /** Helidon has the listener (it calls onReady right after). True if the call goes on. */
+        synchronized boolean listening() {
             listening = true;
-            if (heldStatus == null) {
-                return true;
+            return !sendHeldClose();
+        }
+
+        /** The request has ended: its last message has come, or the call was cancelled. True if the call goes on. */
+        synchronized boolean requestOver() {
+            requestOver = true;
+            return !sendHeldClose();
+        }
+
+        /** True if a close was held back, and is sent now. */
+        private boolean sendHeldClose() {
+            if (heldStatus == null || !mayClose()) {
+                return false;
             }
-            super.close(heldStatus, heldTrailers);
-            return false;
+            closeUnlessCancelled(heldStatus, heldTrailers);
+            heldStatus = null;
+            return true;
+        }
+
+        private boolean mayClose() {
+            return listening && (requestOver || !oneRequest);
         }
 
         @Override
@@ -130,14 +156,18 @@ public final class GrpcCallFixes implements ServerInterceptor {
         public void close(Status status, Metadata trailers) {
             Status encoded = status.withDescription(percentEncode(status.getDescription()));
             synchronized (this) {
-                if (!listening) {
+                if (!mayClose()) {
                     heldStatus = encoded;
                     heldTrailers = trailers;
                     return;
                 }
             }
+            closeUnlessCancelled(encoded, trailers);
+        }
+
+        private void closeUnlessCancelled(Status status, Metadata trailers) {
             if (!isCancelled()) {
-                super.close(encoded, trailers);
+                super.close(status, trailers);
             }
         }
     }
