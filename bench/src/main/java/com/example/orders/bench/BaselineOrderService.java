@@ -69,11 +69,11 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
                      "after_id", beforeId,
                      "limit", pageSize + 1));
              ResultSet rows = statement.executeQuery()) {
-            if (!rows.isBeforeFirst()) {
+            if (!rows.next()) {
                 throw Status.NOT_FOUND.withDescription("customer " + request.getCustomerId() + " not found")
                         .asRuntimeException();
             }
-            List<Order> orders = OrderResults.toOrders(rows);
+            List<Order> orders = OrderResults.fromPage(rows);
             ListOrdersResponse.Builder response = ListOrdersResponse.newBuilder()
                     .addAllOrders(orders.subList(0, Math.min(pageSize, orders.size())));
             if (orders.size() > pageSize) {

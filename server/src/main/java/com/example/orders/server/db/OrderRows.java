@@ -3,6 +3,8 @@ package com.example.orders.server.db;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.example.orders.v1.CustomerSummary;
 import com.example.orders.v1.Order;
@@ -12,17 +14,52 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 
 /**
- * Builds orders from the one-row-per-order result of the order reads in {@link Sql} and of FILL_ORDER, whose lines
- * come as parallel arrays. Read each row before its result set closes: the arrays are decoded here.
+ * Builds orders from the results of the order reads in {@link Sql}: one order per row, its lines as
+ * parallel arrays (GET_ORDER, FILL_ORDER, EXPORT_ORDERS), or a whole page of orders in one row of
+ * arrays (GET_ORDERS, LIST_ORDERS). Read each row before its result set closes: the arrays are
+ * decoded here.
  */
 final class OrderRows {
 
     private OrderRows() {
     }
 
-    /** True for the row LIST_ORDERS returns for a customer with no order on the page. */
-    static boolean isOrder(DbRow row) {
-        return row.column("id").get(Long.class) != null;
+    /** The orders of a one-row page, in page order; none when its arrays are null (an empty page). */
+    static List<Order> toOrders(DbRow page) {
+        Long[] ids = array(page, "ids", Long[].class);
+        if (ids == null) {
+            return List.of();
+        }
+        String[] requestIds = array(page, "request_ids", String[].class);
+        String[] statuses = array(page, "statuses", String[].class);
+        Long[] totals = array(page, "totals_cents", Long[].class);
+        Timestamp[] createdAts = array(page, "created_ats", Timestamp[].class);
+        Timestamp[] updatedAts = array(page, "updated_ats", Timestamp[].class);
+        Long[] customerIds = array(page, "customer_ids", Long[].class);
+        String[] customerNames = array(page, "customer_names", String[].class);
+        String[] customerEmails = array(page, "customer_emails", String[].class);
+        Lines lines = Lines.of(page, "line_order_ids");
+        List<Order> orders = new ArrayList<>(ids.length);
+        int line = 0;
+        for (int i = 0; i < ids.length; i++) {
+            Order.Builder order = Order.newBuilder()
+                    .setId(ids[i])
+                    .setRequestId(requestIds[i])
+                    .setStatus(OrderStatuses.fromDb(statuses[i]))
+                    .setTotalCents(totals[i])
+                    .setCreatedAt(Timestamps.toProto(createdAts[i]))
+                    .setUpdatedAt(Timestamps.toProto(updatedAts[i]))
+                    .setCustomer(CustomerSummary.newBuilder()
+                            .setId(customerIds[i])
+                            .setName(customerNames[i])
+                            .setEmail(customerEmails[i]));
+            // The lines come in page order, so this order's are the next ones whose order id is its.
+            for (; lines != null && line < lines.size() && lines.orderIds[line].equals(ids[i]); line++) {
+                order.addLines(lines.line(line));
+            }
+            orders.add(order.build());
+        }
+        return orders;
     }
 
     static Order toOrder(DbRow row) {
@@ -37,24 +74,44 @@ final class OrderRows {
                         .setId(row.column("customer_id").get(Long.class))
                         .setName(row.column("customer_name").get(String.class))
                         .setEmail(row.column("customer_email").get(String.class)));
-        Long[] productIds = array(row, "product_ids", Long[].class);
-        if (productIds == null) {
-            return order.build();
+        Lines lines = Lines.of(row, null);
+        for (int i = 0; lines != null && i < lines.size(); i++) {
+            order.addLines(lines.line(i));
         }
-        String[] skus = array(row, "skus", String[].class);
-        String[] names = array(row, "product_names", String[].class);
-        Integer[] quantities = array(row, "quantities", Integer[].class);
-        Long[] unitPrices = array(row, "unit_prices_cents", Long[].class);
-        for (int i = 0; i < productIds.length; i++) {
-            order.addLines(OrderLine.newBuilder()
+        return order.build();
+    }
+
+    /** Line fields as parallel arrays, with whose order each line is when several orders share them. */
+    private record Lines(Long[] orderIds, Long[] productIds, String[] skus, String[] names, Integer[] quantities,
+                         Long[] unitPrices) {
+
+        /** Null when the arrays are null: no line. */
+        static Lines of(DbRow row, String orderIdColumn) {
+            Long[] productIds = array(row, "product_ids", Long[].class);
+            if (productIds == null) {
+                return null;
+            }
+            return new Lines(orderIdColumn == null ? null : array(row, orderIdColumn, Long[].class),
+                             productIds,
+                             array(row, "skus", String[].class),
+                             array(row, "product_names", String[].class),
+                             array(row, "quantities", Integer[].class),
+                             array(row, "unit_prices_cents", Long[].class));
+        }
+
+        int size() {
+            return productIds.length;
+        }
+
+        OrderLine.Builder line(int i) {
+            return OrderLine.newBuilder()
                     .setProductId(productIds[i])
                     .setSku(skus[i])
                     .setName(names[i])
                     .setQuantity(quantities[i])
                     .setUnitPriceCents(unitPrices[i])
-                    .setLineTotalCents(quantities[i] * unitPrices[i]));
+                    .setLineTotalCents(quantities[i] * unitPrices[i]);
         }
-        return order.build();
     }
 
     /** An array column as a Java array, or null for a SQL null (an order without lines). */

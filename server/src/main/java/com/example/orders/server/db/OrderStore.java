@@ -3,13 +3,13 @@ package com.example.orders.server.db;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -74,10 +74,10 @@ public final class OrderStore {
     /** The orders that exist among {@code orderIds}, in the order of the ids given. */
     public List<Order> getAll(List<Long> orderIds) {
         long[] ids = orderIds.stream().mapToLong(Long::longValue).toArray();
-        Map<Long, Order> byId;
-        try (Stream<DbRow> rows = Sql.GET_ORDERS.stream(db.execute(), Map.of("order_ids", ids))) {
-            byId = rows.map(OrderRows::toOrder).collect(Collectors.toMap(Order::getId, order -> order));
-        }
+        Map<Long, Order> byId = decoded(db.execute(), Sql.GET_ORDERS, Map.of("order_ids", ids), OrderRows::toOrders)
+                .orElseThrow() // always a row
+                .stream()
+                .collect(Collectors.toMap(Order::getId, order -> order));
         return orderIds.stream().filter(byId::containsKey).map(byId::get).toList();
     }
 
@@ -86,24 +86,12 @@ public final class OrderStore {
      * ORDER_STATUS_UNSPECIFIED matches every status.
      */
     public Page<Order> list(long customerId, OrderStatus status, long beforeId, int pageSize) {
-        List<Order> orders = new ArrayList<>();
-        boolean customerFound = false;
-        try (Stream<DbRow> rows = Sql.LIST_ORDERS.stream(db.execute(), Map.of(
+        List<Order> orders = decoded(db.execute(), Sql.LIST_ORDERS, Map.of(
                 "customer_id", customerId,
                 "status", statusFilter(status),
                 "after_id", beforeId,
-                "limit", pageSize + 1))) {
-            for (Iterator<DbRow> it = rows.iterator(); it.hasNext(); ) {
-                DbRow row = it.next();
-                customerFound = true;
-                if (OrderRows.isOrder(row)) {
-                    orders.add(OrderRows.toOrder(row));
-                }
-            }
-        }
-        if (!customerFound) {
-            throw new NotFoundException("customer " + customerId + " not found");
-        }
+                "limit", pageSize + 1), OrderRows::toOrders)
+                .orElseThrow(() -> new NotFoundException("customer " + customerId + " not found"));
         return Page.of(orders, pageSize);
     }
 
@@ -244,8 +232,13 @@ public final class OrderStore {
 
     /** The order a statement returns, built while its result set is open. */
     private static Optional<Order> order(DbExecute exec, Sql sql, Map<String, ?> params) {
+        return decoded(exec, sql, params, OrderRows::toOrder);
+    }
+
+    /** The first row a statement returns, decoded while its result set is open: its arrays need it. */
+    private static <T> Optional<T> decoded(DbExecute exec, Sql sql, Map<String, ?> params, Function<DbRow, T> decoder) {
         try (Stream<DbRow> rows = sql.stream(exec, params)) {
-            return rows.map(OrderRows::toOrder).findFirst();
+            return rows.findFirst().map(decoder);
         }
     }
 }

@@ -148,13 +148,18 @@ public enum Sql {
             WHERE o.id = :order_id
             GROUP BY o.id, c.id"""),
 
-    GET_ORDERS(OrderColumns.SELECT + """
-            FROM orders o
-            JOIN customers c ON c.id = o.customer_id
-            LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
-            WHERE o.id = ANY(:order_ids)
-            GROUP BY o.id, c.id
-            ORDER BY o.id"""),
+    /**
+     * The orders among {@code :order_ids}, as one row of arrays (see {@link OrderPage}): unknown ids are
+     * left out; the arrays are null when none is known.
+     */
+    GET_ORDERS("""
+            WITH page AS (
+                SELECT o.*, c.name AS customer_name, c.email AS customer_email
+                FROM orders o JOIN customers c ON c.id = o.customer_id
+                WHERE o.id = ANY(:order_ids)
+            )
+            """ + OrderPage.SELECT + """
+            FROM""" + OrderPage.FROM_PAGE_ORDER_BY_ID_ASC),
 
     /**
      * Every order matching the filters, with its lines, in ascending id order: ExportOrders reads it
@@ -172,26 +177,24 @@ public enum Sql {
             ORDER BY o.id"""),
 
     /**
-     * One page of a customer's orders, newest first, with their lines. The customer row is always
-     * there when the customer exists, with null order columns if the page is empty; no row at all
-     * means no such customer. {@code :after_id} is the keyset cursor, {@code :status} '' means any.
+     * One page of a customer's orders, newest first, with their lines, as one row of arrays (see
+     * {@link OrderPage}): no row means no such customer, null arrays an empty page.
+     * {@code :after_id} is the keyset cursor, {@code :status} '' means any.
      */
     LIST_ORDERS("""
             WITH page AS (
-                SELECT id FROM orders
-                WHERE customer_id = :customer_id
-                  AND (:status = '' OR status = :status)
-                  AND id < :after_id
-                ORDER BY id DESC
+                SELECT o.*, c.name AS customer_name, c.email AS customer_email
+                FROM customers c
+                JOIN orders o ON o.customer_id = c.id
+                WHERE c.id = :customer_id
+                  AND (:status = '' OR o.status = :status)
+                  AND o.id < :after_id
+                ORDER BY o.id DESC
                 LIMIT :limit
             )
-            """ + OrderColumns.SELECT + """
-            FROM customers c
-            LEFT JOIN (page JOIN orders o ON o.id = page.id) ON true
-            LEFT JOIN (order_lines l JOIN products p ON p.id = l.product_id) ON l.order_id = o.id
-            WHERE c.id = :customer_id
-            GROUP BY c.id, o.id
-            ORDER BY o.id DESC""");
+            """ + OrderPage.SELECT + """
+            FROM customers c,""" + OrderPage.FROM_PAGE_ORDER_BY_ID_DESC + """
+            WHERE c.id = :customer_id""");
 
     private final String text;
     private final Positional positional;
@@ -266,6 +269,48 @@ public enum Sql {
             }
             matcher.appendTail(text);
             return new Positional(text.toString(), List.copyOf(names));
+        }
+    }
+
+    /**
+     * Reads of many orders return one row: DbClient makes each row a DbRow anew, with every column's
+     * metadata, so that a page of 20 orders as 20 rows cost about as much again as its SQL. Each order
+     * field is an array in page order, and the lines of all the orders flat arrays in page order and
+     * then line order, {@code line_order_ids} telling whose each line is. The query defines
+     * {@code page}: the orders with customer_name and customer_email.
+     */
+    private static final class OrderPage {
+        static final String SELECT = """
+                SELECT o.ids, o.request_ids, o.statuses, o.totals_cents, o.created_ats, o.updated_ats,
+                       o.customer_ids, o.customer_names, o.customer_emails,
+                       l.line_order_ids, l.product_ids, l.skus, l.product_names, l.quantities, l.unit_prices_cents
+                """;
+        static final String FROM_PAGE_ORDER_BY_ID_DESC = columns("DESC");
+        static final String FROM_PAGE_ORDER_BY_ID_ASC = columns("ASC");
+
+        private static String columns(String direction) {
+            return """
+
+                     LATERAL (SELECT array_agg(page.id ORDER BY page.id %1$s) AS ids,
+                                     array_agg(page.request_id ORDER BY page.id %1$s) AS request_ids,
+                                     array_agg(page.status ORDER BY page.id %1$s) AS statuses,
+                                     array_agg(page.total_cents ORDER BY page.id %1$s) AS totals_cents,
+                                     array_agg(page.created_at ORDER BY page.id %1$s) AS created_ats,
+                                     array_agg(page.updated_at ORDER BY page.id %1$s) AS updated_ats,
+                                     array_agg(page.customer_id ORDER BY page.id %1$s) AS customer_ids,
+                                     array_agg(page.customer_name ORDER BY page.id %1$s) AS customer_names,
+                                     array_agg(page.customer_email ORDER BY page.id %1$s) AS customer_emails
+                              FROM page) o,
+                     LATERAL (SELECT array_agg(l.order_id ORDER BY l.order_id %1$s, l.line_no) AS line_order_ids,
+                                     array_agg(l.product_id ORDER BY l.order_id %1$s, l.line_no) AS product_ids,
+                                     array_agg(p.sku ORDER BY l.order_id %1$s, l.line_no) AS skus,
+                                     array_agg(p.name ORDER BY l.order_id %1$s, l.line_no) AS product_names,
+                                     array_agg(l.quantity ORDER BY l.order_id %1$s, l.line_no) AS quantities,
+                                     array_agg(l.unit_price_cents ORDER BY l.order_id %1$s, l.line_no)
+                                         AS unit_prices_cents
+                              FROM page JOIN order_lines l ON l.order_id = page.id
+                              JOIN products p ON p.id = l.product_id) l
+                    """.formatted(direction);
         }
     }
 
