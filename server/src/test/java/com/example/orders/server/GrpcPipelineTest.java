@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +45,7 @@ class GrpcPipelineTest {
     @Test
     void everyCallPassesTheRoutingInterceptorsInThisOrder() {
         GrpcRouting routing = GrpcPipeline.routing(new OrderServiceGrpc.OrderServiceImplBase() { },
-                                                   new HealthStatusManager(), new CallGate(1), TOKEN, 1024,
+                                                   new HealthStatusManager(), new CallGate(1, Set.of()), TOKEN, 1024,
                                                    Services.get(MeterRegistry.class)).build();
 
         assertEquals(List.of("ContextSettingServerInterceptor", // Helidon's own

@@ -42,9 +42,9 @@ class ServiceLimitsTest {
 
     @Test
     void aLimitBelowOneIsRefusedNamingTheValues() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ServiceLimits(200, 0, 100, 100));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ServiceLimits(200, 0, 100, 100, 100));
         assertEquals("service limits must be positive: max-concurrent-calls 200, max-concurrent-exports 0, "
-                     + "max-lines-per-order 100, max-page-size 100", e.getMessage());
+                     + "max-lines-per-order 100, max-page-size 100, max-concurrent-watchers 100", e.getMessage());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import com.example.orders.v1.CancelOrderRequest;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.Customer;
 import com.example.orders.v1.ExportOrdersRequest;
@@ -15,7 +16,9 @@ import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.GetOrdersRequest;
 import com.example.orders.v1.ListOrdersRequest;
 import com.example.orders.v1.Order;
+import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.Product;
+import com.example.orders.v1.UpdateOrderStatusRequest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +37,26 @@ class StatementCountTest {
         long oneLine = statementsOf(() -> createOrder(customer, products.subList(0, 1)));
         long fiftyLines = statementsOf(() -> createOrder(customer, products));
 
-        assertEquals(3, oneLine, "insert order, lock products, fill order and read it back");
+        assertEquals(4, oneLine, "insert order, lock products, fill order and read it back, write its event");
         assertEquals(oneLine, fiftyLines);
+    }
+
+    @Test
+    void statusChangesRunTheSameStatementsForOneLineAndFifty() {
+        Customer customer = service.customer();
+        List<Product> products = products(50);
+        Order small = createOrder(customer, products.subList(0, 1));
+        Order large = createOrder(customer, products);
+
+        long payOne = statementsOf(() -> setStatus(small, OrderStatus.ORDER_STATUS_PAID));
+        long payFifty = statementsOf(() -> setStatus(large, OrderStatus.ORDER_STATUS_PAID));
+        long cancelOne = statementsOf(() -> cancel(small));
+        long cancelFifty = statementsOf(() -> cancel(large));
+
+        assertEquals(4, payOne, "lock the order, set its status, read it back, write its event");
+        assertEquals(payOne, payFifty);
+        assertEquals(6, cancelOne, "the same, and lock its products and put their stock back");
+        assertEquals(cancelOne, cancelFifty);
     }
 
     @Test
@@ -90,6 +111,15 @@ class StatementCountTest {
         service.stub().exportOrders(ExportOrdersRequest.newBuilder().setCustomerId(customer.getId()).build())
                 .forEachRemaining(orders::add);
         return orders.size();
+    }
+
+    private static void setStatus(Order order, OrderStatus status) {
+        service.stub().updateOrderStatus(UpdateOrderStatusRequest.newBuilder()
+                .setOrderId(order.getId()).setStatus(status).build());
+    }
+
+    private static void cancel(Order order) {
+        service.stub().cancelOrder(CancelOrderRequest.newBuilder().setOrderId(order.getId()).build());
     }
 
     private static List<Product> products(int count) {

@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import com.example.orders.server.db.ConnectionPool;
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.DatabaseCircuit;
+import com.example.orders.server.db.EventNotifications;
+import com.example.orders.server.db.EventStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.StatementCounter;
@@ -22,6 +25,7 @@ import com.example.orders.server.grpc.GrpcPipeline;
 import com.example.orders.server.grpc.OrderGrpcService;
 import com.example.orders.server.grpc.PageTokens;
 import com.example.orders.server.grpc.ServiceLimits;
+import com.example.orders.v1.OrderServiceGrpc;
 
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
@@ -48,16 +52,19 @@ public final class OrderServer implements AutoCloseable {
     private final StatementCounter statements;
     private final OrderStore orders;
     private final DatabaseHealth health;
+    private final OrderGrpcService orderService;
     private final CallGate gate;
     private final Duration gracePeriod;
     private final WebServer webServer;
 
     private OrderServer(List<AutoCloseable> resources, StatementCounter statements, OrderStore orders,
-                        DatabaseHealth health, CallGate gate, Duration gracePeriod, WebServer webServer) {
+                        DatabaseHealth health, OrderGrpcService orderService, CallGate gate, Duration gracePeriod,
+                        WebServer webServer) {
         this.resources = resources;
         this.statements = statements;
         this.orders = orders;
         this.health = health;
+        this.orderService = orderService;
         this.gate = gate;
         this.gracePeriod = gracePeriod;
         this.webServer = webServer;
@@ -84,6 +91,10 @@ public final class OrderServer implements AutoCloseable {
             resources.add(db); // closes the pool
             resources.add(PoolMetrics.register(pool, meters));
             OrderStore orders = new OrderStore(db);
+            EventStore events = new EventStore(db);
+            EventNotifications notifications = EventNotifications.start(pool);
+            resources.add(notifications);
+            startEventWork(config.get("events"), events, notifications, resources);
 
             HealthStatusManager grpcHealth = new HealthStatusManager();
             DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth,
@@ -92,9 +103,11 @@ public final class OrderServer implements AutoCloseable {
 
             Config serviceConfig = config.get("service");
             ServiceLimits limits = limits(serviceConfig);
-            CallGate gate = new CallGate(limits.maxConcurrentCalls());
-            OrderGrpcService orderService = new OrderGrpcService(new CustomerStore(db), new ProductStore(db), orders,
-                                                                 new PageTokens(pageTokenSecret(serviceConfig)), limits);
+            CallGate gate = new CallGate(limits.maxConcurrentCalls(),
+                                         Set.of(OrderServiceGrpc.getWatchOrderEventsMethod().getFullMethodName()));
+            OrderGrpcService orderService = new OrderGrpcService(
+                    new CustomerStore(db), new ProductStore(db), orders, events, notifications,
+                    new PageTokens(pageTokenSecret(serviceConfig)), limits);
             GrpcRouting.Builder grpc = GrpcPipeline.routing(
                     orderService, grpcHealth, gate, serviceConfig.get("auth.token").asString().orElse(""),
                     GrpcConfig.create(config.get("server.protocols.grpc")).maxReadBufferSize(), meters);
@@ -111,7 +124,7 @@ public final class OrderServer implements AutoCloseable {
                     + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
             Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
                     .orElse(Duration.ofSeconds(10));
-            return new OrderServer(resources, statements, orders, health, gate, gracePeriod, webServer);
+            return new OrderServer(resources, statements, orders, health, orderService, gate, gracePeriod, webServer);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -122,7 +135,23 @@ public final class OrderServer implements AutoCloseable {
         return new ServiceLimits(service.get("max-concurrent-calls").asInt().orElse(200),
                                  service.get("max-concurrent-exports").asInt().orElse(2),
                                  service.get("max-lines-per-order").asInt().orElse(100),
-                                 service.get("max-page-size").asInt().orElse(100));
+                                 service.get("max-page-size").asInt().orElse(100),
+                                 service.get("max-concurrent-watchers").asInt().orElse(100));
+    }
+
+    /**
+     * The sequencer, which every instance runs, and the relay to RabbitMQ when a broker is configured.
+     * Without one, events older than the retention are pruned whether published or not.
+     */
+    private static void startEventWork(Config events, EventStore store, EventNotifications notifications,
+                                       List<AutoCloseable> resources) {
+        Duration retention = events.get("retention").as(Duration.class).orElse(Duration.ofDays(7));
+        String brokerUri = events.get("rabbitmq.uri").asString().orElse("");
+        resources.add(EventSequencer.start(store, notifications, retention, brokerUri.isBlank()));
+        if (!brokerUri.isBlank()) {
+            resources.add(RabbitRelay.start(store, notifications, brokerUri,
+                                            events.get("rabbitmq.exchange").asString().orElse("orders")));
+        }
     }
 
     /** The configured secret, or a random one: then tokens only work with this process. */
@@ -173,14 +202,16 @@ public final class OrderServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: health turns NOT_SERVING (so load balancers stop sending calls), new calls are
-     * refused (UNAVAILABLE), those in flight get the grace period to finish; then the web server, the
+     * Graceful stop: health turns NOT_SERVING (so load balancers stop sending calls), watches end
+     * (UNAVAILABLE: watch elsewhere), new calls are refused (UNAVAILABLE), those in flight get the
+     * grace period to finish; then the web server, the
      * pool and the embedded database stop.
      */
     @Override
     public void close() {
         LOG.log(Level.INFO, "Stopping: {0} calls in flight, grace period {1}", gate.inFlight(), gracePeriod);
         health.close(); // also among the resources, for a failed start: closing it again does nothing
+        orderService.stopWatches();
         try {
             if (!gate.drain(gracePeriod)) {
                 LOG.log(Level.WARNING, "{0} calls still running after the grace period are cut off", gate.inFlight());

@@ -72,6 +72,11 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         }
     }
 
+    /** A connection of its own, outside the pool, made as the pool makes them: for a long LISTEN. */
+    public Connection openUnpooled() throws SQLException {
+        return unpooled.getConnection();
+    }
+
     @Override
     public Connection connection() {
         Context call = Context.current();

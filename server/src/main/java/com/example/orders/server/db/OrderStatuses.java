@@ -28,7 +28,32 @@ final class OrderStatuses {
         return status.name().substring(PREFIX.length());
     }
 
+    /** Read for every order: a switch, not valueOf's string building and map lookup. */
     static OrderStatus fromDb(String status) {
-        return OrderStatus.valueOf(PREFIX + status);
+        return switch (status) {
+            case "PENDING" -> OrderStatus.ORDER_STATUS_PENDING;
+            case "PAID" -> OrderStatus.ORDER_STATUS_PAID;
+            case "SHIPPED" -> OrderStatus.ORDER_STATUS_SHIPPED;
+            case "CANCELLED" -> OrderStatus.ORDER_STATUS_CANCELLED;
+            default -> throw new IllegalArgumentException("unknown order status " + status);
+        };
+    }
+
+    /**
+     * How many steps of the state machine an order in this status has taken, its placing included:
+     * PENDING 1, PAID 2, SHIPPED 3. Its events are numbered so (a cancel is one step more).
+     */
+    static int steps(OrderStatus status) {
+        return switch (status) {
+            case ORDER_STATUS_PENDING -> 1;
+            case ORDER_STATUS_PAID -> 2;
+            case ORDER_STATUS_SHIPPED -> 3;
+            default -> throw new IllegalArgumentException("no step follows " + status);
+        };
+    }
+
+    /** The event a move to this status writes, as stored: the status, but CREATED for a new order. */
+    static String eventType(OrderStatus status) {
+        return status == OrderStatus.ORDER_STATUS_PENDING ? "CREATED" : toDb(status);
     }
 }

@@ -41,10 +41,11 @@ public final class OrderStore {
     }
 
     /**
-     * Places an order, or returns the order already placed with this request id if it has the same
-     * lines (a retry). Refuses a request id already used for other lines, writing nothing: a client
-     * that reuses keys by mistake would otherwise lose its second order without a word. Lines must
-     * name distinct products. Three statements whatever the number of lines.
+     * Places an order and writes its CREATED event, or returns the order already placed with this
+     * request id if it has the same lines (a retry), writing nothing. Refuses a request id already
+     * used for other lines, writing nothing: a client that reuses keys by mistake would otherwise lose
+     * its second order without a word. Lines must name distinct products. Four statements whatever
+     * the number of lines.
      */
     public Order create(long customerId, String requestId, List<OrderLineRequest> lines) {
         return Transactions.inTransaction(db, tx -> {
@@ -58,12 +59,14 @@ public final class OrderStore {
             int[] quantities = lines.stream().mapToInt(OrderLineRequest::getQuantity).toArray();
             long total = checkStockAndPrice(lockProducts(tx, productIds), lines);
 
-            return order(tx, Sql.FILL_ORDER, Map.of(
+            Order order = order(tx, Sql.FILL_ORDER, Map.of(
                     "order_id", orderId,
                     "product_ids", productIds,
                     "quantities", quantities,
                     "total_cents", total))
                     .orElseThrow(); // the order was inserted above, in this transaction
+            EventStore.record(tx, order, 1);
+            return order;
         });
     }
 
@@ -138,8 +141,9 @@ public final class OrderStore {
     }
 
     /**
-     * Moves an order to {@code target} if the state machine allows it; cancelling puts the stock
-     * back. The order row stays locked until the end, so concurrent changes apply one by one.
+     * Moves an order to {@code target} if the state machine allows it, and writes its event;
+     * cancelling puts the stock back. The order row stays locked until the end, so concurrent changes
+     * apply one by one, and the order's events are numbered in the order they happened.
      */
     public Order changeStatus(long orderId, OrderStatus target) {
         return Transactions.inTransaction(db, tx -> {
@@ -157,7 +161,9 @@ public final class OrderStore {
                 Sql.RESTOCK_ORDER.update(tx, Map.of("order_id", orderId));
             }
             Sql.SET_ORDER_STATUS.update(tx, Map.of("order_id", orderId, "status", OrderStatuses.toDb(target)));
-            return readOrder(tx, orderId);
+            Order order = readOrder(tx, orderId);
+            EventStore.record(tx, order, OrderStatuses.steps(current) + 1);
+            return order;
         });
     }
 

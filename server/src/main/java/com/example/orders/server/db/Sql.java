@@ -139,6 +139,112 @@ public enum Sql {
     SET_ORDER_STATUS("""
             UPDATE orders SET status = :status, updated_at = now() WHERE id = :order_id"""),
 
+    // --- order events: the outbox ------------------------------------------------------------
+
+    /**
+     * Writes an order's event in the transaction of its change, and has PostgreSQL tell the listening
+     * instances once it commits (NOTIFY is sent at commit, and not at all on rollback).
+     */
+    INSERT_ORDER_EVENT("""
+            WITH event AS (
+                INSERT INTO order_events (order_id, customer_id, sequence, type, payload)
+                VALUES (:order_id, :customer_id, :sequence, :type, :payload)
+                RETURNING id
+            )
+            SELECT id, pg_notify('order_events', '') AS notified FROM event"""),
+
+    /**
+     * One instance sequences at a time (this transaction-scoped lock, keyed by the table, so that
+     * services on other schemas of the database do not wait for it), so that the positions it gives
+     * never collide with another's. Taken in a statement of its own: the next statement's snapshot then
+     * sees every position given before.
+     */
+    LOCK_EVENT_SEQUENCER("""
+            SELECT pg_try_advisory_xact_lock(CAST(CAST(CAST('order_events' AS regclass) AS oid) AS bigint)) AS held"""),
+
+    /**
+     * Gives the committed events that have none the next positions, in the order of their ids (an
+     * order's events are written one after the other's commit, so their ids keep their order).
+     */
+    SEQUENCE_EVENTS("""
+            WITH todo AS (
+                SELECT id, row_number() OVER (ORDER BY id) AS n
+                FROM order_events WHERE position IS NULL ORDER BY id LIMIT :limit
+            ), last AS (
+                SELECT coalesce(max(position), 0) AS position FROM order_events
+            )
+            UPDATE order_events e SET position = last.position + todo.n
+            FROM todo, last
+            WHERE e.id = todo.id
+            RETURNING e.position"""),
+
+    /** Tells the listening instances that events got their positions. */
+    NOTIFY_EVENTS_SEQUENCED("""
+            SELECT pg_notify('order_events', '') AS notified"""),
+
+    /**
+     * The first and last positions held, 0 when none: a watch starts after the last, or checks that
+     * the events after the position it resumes from are all still there.
+     */
+    EVENT_POSITIONS("""
+            SELECT coalesce(min(position), 0) AS first, coalesce(max(position), 0) AS last FROM order_events"""),
+
+    /** The next sequenced events after a position, for WatchOrderEvents. */
+    NEXT_EVENTS("""
+            SELECT position, order_id, sequence, type, occurred_at, payload
+            FROM order_events
+            WHERE position > :after
+            ORDER BY position
+            LIMIT :limit"""),
+
+    /** The same for one customer's orders. */
+    NEXT_CUSTOMER_EVENTS("""
+            SELECT position, order_id, sequence, type, occurred_at, payload
+            FROM order_events
+            WHERE customer_id = :customer_id AND position > :after
+            ORDER BY position
+            LIMIT :limit"""),
+
+    /**
+     * The relay's next batch, locked for this transaction: sequenced events not published yet, only the
+     * earliest unpublished of each order (so an order's events reach the broker in order, whatever other
+     * relay holds the one before), skipping what another relay has locked.
+     */
+    CLAIM_EVENTS_TO_PUBLISH("""
+            SELECT e.id, e.position, e.order_id, e.sequence, e.type, e.occurred_at, e.payload
+            FROM order_events e
+            WHERE e.published_at IS NULL AND e.position IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM order_events b
+                              WHERE b.order_id = e.order_id AND b.published_at IS NULL AND b.sequence < e.sequence)
+            ORDER BY e.position
+            LIMIT :limit
+            FOR UPDATE SKIP LOCKED"""),
+
+    MARK_EVENTS_PUBLISHED("""
+            UPDATE order_events SET published_at = now() WHERE id = ANY(:ids)"""),
+
+    /**
+     * Deletes the oldest events, up to :batch of them: those older than the retention that the broker
+     * has, and the unpublished ones too when {@code :unpublished_too} (no broker is configured, so
+     * nothing will publish them). Only ever a run of the first positions, so that the events held are
+     * always every one from the first position on, and never the last one, whose position the next
+     * events count on from.
+     */
+    PRUNE_EVENTS("""
+            WITH held AS (
+                SELECT min(position) AS first, max(position) AS last FROM order_events
+            ), stop AS (
+                SELECT coalesce(min(e.position), least(held.first + :batch, held.last)) AS position
+                FROM held
+                LEFT JOIN order_events e
+                       ON e.position >= held.first AND e.position < least(held.first + :batch, held.last)
+                      AND (e.occurred_at >= now() - make_interval(secs => :retention_seconds)
+                           OR e.published_at IS NULL AND NOT :unpublished_too)
+                GROUP BY held.first, held.last
+            )
+            DELETE FROM order_events
+            WHERE position >= (SELECT first FROM held) AND position < (SELECT position FROM stop)"""),
+
     // --- reading orders: one row per order, its lines as arrays, in one statement -------------
 
     GET_ORDER(OrderColumns.SELECT + """

@@ -8,7 +8,7 @@ import io.grpc.Status;
  */
 public abstract sealed class ServiceException extends RuntimeException
         permits InvalidArgumentException, NotFoundException, AlreadyExistsException, FailedPreconditionException,
-                ResourceExhaustedException {
+                ResourceExhaustedException, OutOfRangeException {
 
     ServiceException(String message) {
         super(message, null, false, false);

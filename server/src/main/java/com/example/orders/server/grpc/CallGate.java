@@ -1,6 +1,7 @@
 package com.example.orders.server.grpc;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,17 +17,22 @@ import io.grpc.Status;
 /**
  * Admits calls: at most {@code maxConcurrentCalls} at once (more get RESOURCE_EXHAUSTED rather than
  * queueing for the pool until they time out), and none once draining for shutdown (UNAVAILABLE, so
- * clients retry elsewhere) while those already admitted finish.
+ * clients retry elsewhere) while those already admitted finish. Watches last until their client
+ * leaves: they are not counted (their handler bounds them) nor waited for; they are only refused
+ * while draining, and the server ends them itself.
  */
 public final class CallGate implements ServerInterceptor {
 
     private final int maxConcurrentCalls;
+    private final Set<String> watchMethods;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean draining;
 
-    public CallGate(int maxConcurrentCalls) {
+    /** {@code watchMethods}: the full names of the methods that stream until their client leaves. */
+    public CallGate(int maxConcurrentCalls, Set<String> watchMethods) {
         this.maxConcurrentCalls = maxConcurrentCalls;
+        this.watchMethods = watchMethods;
     }
 
     @Override
@@ -35,6 +41,9 @@ public final class CallGate implements ServerInterceptor {
                                                       ServerCallHandler<Q, R> next) {
         if (draining) {
             return reject(call, Status.UNAVAILABLE.withDescription("the server is shutting down, retry"));
+        }
+        if (watchMethods.contains(call.getMethodDescriptor().getFullMethodName())) {
+            return next.startCall(call, headers);
         }
         if (inFlight.incrementAndGet() > maxConcurrentCalls) {
             leave();

@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 
 import com.example.orders.server.db.CustomerStore;
+import com.example.orders.server.db.EventNotifications;
+import com.example.orders.server.db.EventStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.Page;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.error.ErrorStatus;
+import com.example.orders.server.error.OutOfRangeException;
 import com.example.orders.server.error.ResourceExhaustedException;
 import com.example.orders.v1.CancelOrderRequest;
 import com.example.orders.v1.CreateCustomerRequest;
@@ -25,12 +28,15 @@ import com.example.orders.v1.ListOrdersResponse;
 import com.example.orders.v1.ListProductsRequest;
 import com.example.orders.v1.ListProductsResponse;
 import com.example.orders.v1.Order;
+import com.example.orders.v1.OrderEvent;
 import com.example.orders.v1.OrderServiceGrpc;
 import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.Product;
 import com.example.orders.v1.UpdateOrderStatusRequest;
+import com.example.orders.v1.WatchOrderEventsRequest;
 
 import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -39,6 +45,11 @@ import io.grpc.stub.StreamObserver;
  */
 public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
 
+    /** Events a watch reads and sends at a time. */
+    private static final int WATCH_BATCH = 100;
+    /** The longest a watch waits for news: a notification lost while the listener reconnected costs no more. */
+    private static final long WATCH_POLL_MILLIS = 1000;
+
     private final CustomerStore customers;
     private final ProductStore products;
     private final OrderStore orders;
@@ -46,15 +57,23 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     private final ServiceLimits limits;
     /** Each export holds a pooled connection to its end: a few at once leave the pool to the other calls. */
     private final Semaphore exports;
+    private final EventStore events;
+    private final EventNotifications notifications;
+    /** Watchers hold no connection while they wait, but each a thread and a stream: bounded too. */
+    private final Semaphore watchers;
+    private volatile boolean stopping;
 
-    public OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders, PageTokens pageTokens,
-                     ServiceLimits limits) {
+    public OrderGrpcService(CustomerStore customers, ProductStore products, OrderStore orders, EventStore events,
+                            EventNotifications notifications, PageTokens pageTokens, ServiceLimits limits) {
         this.customers = customers;
         this.products = products;
         this.orders = orders;
+        this.events = events;
+        this.notifications = notifications;
         this.pageTokens = pageTokens;
         this.limits = limits;
         this.exports = new Semaphore(limits.maxConcurrentExports());
+        this.watchers = new Semaphore(limits.maxConcurrentWatchers());
     }
 
     @Override
@@ -171,6 +190,72 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
     public void cancelOrder(CancelOrderRequest request, StreamObserver<Order> responses) {
         long orderId = Requests.id("order_id", request.getOrderId());
         reply(responses, orders.changeStatus(orderId, OrderStatus.ORDER_STATUS_CANCELLED));
+    }
+
+    /**
+     * Sends the events after the position the client gives (or the last one), in position order, then
+     * waits for the next to commit, until the client cancels or the server stops. Reads a batch at a
+     * time on the call's own virtual thread, and {@code onNext} blocks while the client's flow-control
+     * window is full: a slow watcher holds one batch, and falls behind in the database, not in memory.
+     */
+    @Override
+    public void watchOrderEvents(WatchOrderEventsRequest request, StreamObserver<OrderEvent> responses) {
+        long customerId = Requests.customerFilter(request.getCustomerId());
+        Long resumeAfter = request.hasAfterEventId() ? Requests.afterEventId(request.getAfterEventId()) : null;
+        if (!watchers.tryAcquire()) {
+            throw new ResourceExhaustedException("already " + limits.maxConcurrentWatchers()
+                    + " WatchOrderEvents calls running, the most this server runs at once; retry later");
+        }
+        Context call = Context.current();
+        Context.CancellationListener wake = cancelled -> notifications.signal();
+        call.addListener(wake, Runnable::run);
+        try {
+            long position = startPosition(resumeAfter);
+            while (!call.isCancelled() && !stopping) {
+                long seen = notifications.version();
+                List<OrderEvent> batch = events.after(position, customerId, WATCH_BATCH);
+                for (OrderEvent event : batch) {
+                    responses.onNext(event);
+                    position = event.getEventId();
+                }
+                if (batch.size() < WATCH_BATCH) {
+                    notifications.awaitAfter(seen, WATCH_POLL_MILLIS);
+                }
+            }
+            responses.onError(call.isCancelled()
+                    ? ErrorStatus.ofCancelled(call).asRuntimeException()
+                    : Status.UNAVAILABLE.withDescription("the server is shutting down; watch again with the last "
+                            + "event_id as after_event_id").asRuntimeException());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            responses.onError(Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException());
+        } finally {
+            call.removeListener(wake);
+            watchers.release();
+        }
+    }
+
+    /** Where a watch starts: after the last event, or after the client's, if every event since is held. */
+    private long startPosition(Long resumeAfter) {
+        EventStore.Positions held = events.positions();
+        if (resumeAfter == null) {
+            return held.last();
+        }
+        if (resumeAfter > held.last()) {
+            throw new OutOfRangeException("after_event_id " + resumeAfter + " was never given: the last event is "
+                    + held.last());
+        }
+        if (held.first() > resumeAfter + 1) {
+            throw new OutOfRangeException("after_event_id " + resumeAfter + " is too old: the events up to "
+                    + (held.first() - 1) + " are pruned; the oldest held is " + held.first());
+        }
+        return resumeAfter;
+    }
+
+    /** Ends every watch at its next wake-up, with UNAVAILABLE: they would never end by themselves. */
+    public void stopWatches() {
+        stopping = true;
+        notifications.signal();
     }
 
     private static <T> void reply(StreamObserver<T> responses, T response) {

@@ -49,6 +49,14 @@ final class Requests {
         return value;
     }
 
+    /** An event id to resume after: 0 replays every stored event. */
+    static long afterEventId(long value) {
+        if (value < 0) {
+            throw invalid("after_event_id must be an event_id, or 0 for every stored event, got " + value);
+        }
+        return value;
+    }
+
     /**
      * A point in time, in the range protobuf allows (years 1 to 9999, which PostgreSQL holds);
      * the future is fine.

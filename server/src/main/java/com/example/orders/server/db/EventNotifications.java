@@ -1,0 +1,120 @@
+package com.example.orders.server.db;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Tells this instance when order events change anywhere: it LISTENs, on a connection of its own, to
+ * what the writers and the sequencer NOTIFY at their commits, and counts each wake-up as a new
+ * version. Waiters (the sequencer, the relay, watchers) wait for a version after the one they last
+ * acted on, with a timeout: a notification lost while the connection was down costs them no more.
+ */
+public final class EventNotifications implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EventNotifications.class.getName());
+
+    private final ConnectionPool pool;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Thread listener;
+    private volatile boolean running = true;
+    private long version;
+
+    private EventNotifications(ConnectionPool pool) {
+        this.pool = pool;
+        this.listener = Thread.ofPlatform().name("order-events-listener").daemon().unstarted(this::listen);
+    }
+
+    public static EventNotifications start(ConnectionPool pool) {
+        EventNotifications notifications = new EventNotifications(pool);
+        notifications.listener.start();
+        return notifications;
+    }
+
+    public long version() {
+        lock.lock();
+        try {
+            return version;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the version is past {@code seen}, or for {@code timeoutMillis}. */
+    public void awaitAfter(long seen, long timeoutMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (version == seen && nanos > 0 && running) {
+                nanos = changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A new version now: wakes every waiter. */
+    public void signal() {
+        lock.lock();
+        try {
+            version++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void listen() {
+        boolean failing = false;
+        while (running) {
+            try (Connection connection = pool.openUnpooled(); Statement statement = connection.createStatement()) {
+                // Told apart from the pool's sessions in pg_stat_activity: it is idle by design.
+                statement.execute("SELECT set_config('application_name', current_setting('application_name') || ' events', false)");
+                statement.execute("LISTEN order_events");
+                if (failing) {
+                    LOG.log(Level.INFO, "Listening to order events again");
+                    failing = false;
+                }
+                signal(); // what happened while nobody listened
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] received = notifications.getNotifications(1000);
+                    if (received != null && received.length > 0) {
+                        signal();
+                    }
+                }
+            } catch (SQLException e) {
+                if (running && !failing) {
+                    LOG.log(Level.WARNING, "Not listening to order events ({0}); waiters fall back to polling",
+                            e.getMessage());
+                    failing = true;
+                }
+                sleep();
+            }
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        signal();
+        listener.interrupt();
+    }
+}
