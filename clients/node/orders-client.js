@@ -17,21 +17,25 @@ const { OrderService } = grpc.loadPackageDefinition(definition).orders.v1;
 export const { status } = grpc;
 
 /**
- * An OrderService client for `target` (host:port, plaintext) whose RPCs return promises and are
- * named in camelCase: `await orders.createCustomer({ email, name })`. A failed call rejects with
- * the gRPC error (`code`, `details`). Call `close()` when done, or the process stays alive.
+ * An OrderService client for `target` (host:port, plaintext) whose RPCs are named in camelCase. A
+ * unary RPC returns a promise, `await orders.createCustomer({ email, name })`, that rejects with the
+ * gRPC error (`code`, `details`) and carries a deadline. A streaming one (ExportOrders,
+ * WatchOrderEvents) returns the call, a stream to read with `for await`, which throws the error;
+ * `call.cancel()` ends it. Call `close()` when done, or the process stays alive.
  */
 export function connect(target, { deadlineMs = 10_000 } = {}) {
   const client = new OrderService(target, grpc.credentials.createInsecure());
   const orders = { close: () => client.close() };
-  // Every OrderService RPC is unary.
-  for (const [name, { originalName }] of Object.entries(OrderService.service)) {
-    orders[originalName] = (request) =>
-      new Promise((resolve, reject) => {
-        client[name](request, { deadline: Date.now() + deadlineMs }, (error, response) =>
-          error ? reject(error) : resolve(response),
-        );
-      });
+  for (const [name, { originalName, responseStream }] of Object.entries(OrderService.service)) {
+    // A stream lasts as long as there is something to send: no deadline.
+    orders[originalName] = responseStream
+      ? (request) => client[name](request)
+      : (request) =>
+          new Promise((resolve, reject) => {
+            client[name](request, { deadline: Date.now() + deadlineMs }, (error, response) =>
+              error ? reject(error) : resolve(response),
+            );
+          });
   }
   return orders;
 }

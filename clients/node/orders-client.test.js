@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { connect, status } from './orders-client.js';
+import { watchEvents } from './watch.js';
 
 const target = process.env.ORDER_SERVICE_TARGET;
 if (!target) {
@@ -80,6 +81,26 @@ describe(`OrderService at ${target}`, () => {
       orders.createOrder({ customer_id: customer.id, request_id: `empty-${run}`, lines: [] }),
       { code: status.INVALID_ARGUMENT, details: /lines/ },
     );
+  });
+
+  test('WatchOrderEvents replays the stored events, then follows new ones as they commit', async () => {
+    const seen = [];
+    for await (const event of watchEvents(orders, { afterEventId: '0', customerId: customer.id })) {
+      seen.push(event);
+      if (seen.length === 1) {
+        await orders.updateOrderStatus({ order_id: order.id, status: 'ORDER_STATUS_PAID' });
+      } else {
+        break; // cancels the call
+      }
+    }
+    assert.deepEqual(
+      seen.map((event) => [event.order_id, event.sequence, event.type, event.order.status]),
+      [
+        [order.id, 1, 'ORDER_EVENT_TYPE_CREATED', 'ORDER_STATUS_PENDING'],
+        [order.id, 2, 'ORDER_EVENT_TYPE_PAID', 'ORDER_STATUS_PAID'],
+      ],
+    );
+    assert.ok(BigInt(seen[1].event_id) > BigInt(seen[0].event_id), 'event ids increase');
   });
 
   test('an unknown order is NOT_FOUND', async () => {

@@ -27,11 +27,13 @@ import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.GetOrdersRequest;
 import com.example.orders.v1.ListOrdersRequest;
 import com.example.orders.v1.ListProductsRequest;
+import com.example.orders.v1.OrderEvent;
 import com.example.orders.v1.OrderLineRequest;
 import com.example.orders.v1.OrderServiceGrpc;
 import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
 import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.UpdateOrderStatusRequest;
+import com.example.orders.v1.WatchOrderEventsRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
@@ -68,6 +70,11 @@ public final class OrdersCli {
                               every matching order, one JSON object per line, as they arrive
               update-status   --id ID --status PAID|SHIPPED|CANCELLED
               cancel-order    --id ID
+              watch-events    [--after-event-id N] [--customer-id C] [--max-events N]
+                              order events as they commit, one JSON object per line: first the
+                              stored ones after N (0: all), without it only new ones; follows
+                              until Ctrl-C or N events, resuming after the last one it printed
+                              when the server goes away
 
             benchmarking:
               seed  --db-url JDBC_URL [--db-user postgres] [--db-password P]
@@ -97,6 +104,7 @@ public final class OrdersCli {
             Map.entry("export-orders", List.of("customer-id", "status", "created-after")),
             Map.entry("update-status", List.of("id", "status")),
             Map.entry("cancel-order", List.of("id")),
+            Map.entry("watch-events", List.of("after-event-id", "customer-id", "max-events")),
             Map.entry("seed", List.of("db-url", "db-user", "db-password", "customers", "products", "orders")),
             Map.entry("load", List.of("rpc", "concurrency", "duration", "calls", "warmup", "lines", "channels",
                                       "deadline", "customers", "products", "orders", "json")));
@@ -126,6 +134,8 @@ public final class OrdersCli {
             return switch (args.command()) {
                 case "load" -> load(args.target(), LoadOptions.from(args));
                 case "seed" -> seed(args);
+                case "watch-events" -> watch(args.target(), (WatchOrderEventsRequest) toRequest(args),
+                                             args.optionalLong("max-events", Long.MAX_VALUE));
                 default -> callOnce(args.target(), toRequest(args));
             };
         } catch (UsageException e) {
@@ -150,6 +160,45 @@ public final class OrdersCli {
         } catch (StatusRuntimeException e) {
             System.err.println("ERROR " + describe(e.getStatus()));
             return 1;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Prints events as they come, up to {@code maxEvents}. When the server goes away (UNAVAILABLE: it
+     * stopped, or the connection broke) it watches again after the last event printed, so that the
+     * output misses none and repeats none; any other status ends it.
+     */
+    private static int watch(String target, WatchOrderEventsRequest request, long maxEvents) throws InterruptedException {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        JsonFormat.Printer printer = JsonFormat.printer().includingDefaultValueFields().omittingInsignificantWhitespace();
+        OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
+        WatchOrderEventsRequest next = request;
+        long printed = 0;
+        try {
+            while (printed < maxEvents) {
+                try {
+                    Iterator<OrderEvent> events = stub.watchOrderEvents(next);
+                    while (printed < maxEvents && events.hasNext()) {
+                        OrderEvent event = events.next();
+                        System.out.println(printer.print(event));
+                        printed++;
+                        next = next.toBuilder().setAfterEventId(event.getEventId()).build();
+                    }
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                        System.err.println("ERROR " + describe(e.getStatus()));
+                        return 1;
+                    }
+                    System.err.println("watch interrupted (" + describe(e.getStatus()) + "), watching again "
+                            + (next.hasAfterEventId() ? "after event " + next.getAfterEventId() : "for new events"));
+                    Thread.sleep(1000);
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("an event that does not print as JSON", e);
+                }
+            }
+            return 0;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -244,6 +293,13 @@ public final class OrdersCli {
             case "cancel-order" -> CancelOrderRequest.newBuilder()
                     .setOrderId(args.requiredLong("id"))
                     .build();
+            case "watch-events" -> {
+                WatchOrderEventsRequest.Builder watch = WatchOrderEventsRequest.newBuilder()
+                        .setCustomerId(args.optionalLong("customer-id", 0));
+                args.optional("after-event-id").map(id -> CliArgs.toLong("after-event-id", id))
+                        .ifPresent(watch::setAfterEventId);
+                yield watch.build();
+            }
             default -> throw new UsageException("unknown command '" + args.command() + "'");
         };
         return request;

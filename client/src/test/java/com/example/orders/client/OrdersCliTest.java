@@ -2,7 +2,9 @@ package com.example.orders.client;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,6 +23,7 @@ import com.example.orders.v1.Order;
 import com.example.orders.v1.OrderLineRequest;
 import com.example.orders.v1.OrderStatus;
 import com.example.orders.v1.UpdateOrderStatusRequest;
+import com.example.orders.v1.WatchOrderEventsRequest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
@@ -148,6 +151,20 @@ class OrdersCliTest {
         assertEquals(2, lines.size());
         assertEquals(orders.get(0), parse(lines.get(0)));
         assertEquals(orders.get(1), parse(lines.get(1)));
+    }
+
+    @Test
+    void watchEventsWithoutAfterEventIdAsksForNewEventsOnly() {
+        WatchOrderEventsRequest request = (WatchOrderEventsRequest) request("watch-events", "--customer-id", "4");
+        assertEquals(4, request.getCustomerId());
+        assertFalse(request.hasAfterEventId());
+    }
+
+    @Test
+    void watchEventsAfterZeroReplaysEverything() {
+        WatchOrderEventsRequest request = (WatchOrderEventsRequest) request("watch-events", "--after-event-id", "0");
+        assertTrue(request.hasAfterEventId());
+        assertEquals(0, request.getAfterEventId());
     }
 
     @Test
