@@ -36,6 +36,7 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
     private static final NamedSql FIND_ORDER_BY_REQUEST = new NamedSql(Sql.FIND_ORDER_BY_REQUEST);
     private static final NamedSql LOCK_PRODUCTS = new NamedSql(Sql.LOCK_PRODUCTS);
     private static final NamedSql FILL_ORDER = new NamedSql(Sql.FILL_ORDER);
+    private static final NamedSql INSERT_ORDER_EVENT = new NamedSql(Sql.INSERT_ORDER_EVENT);
     private static final int DEFAULT_PAGE_SIZE = 20;
 
     private final DataSource pool;
@@ -106,7 +107,10 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
         }
     }
 
-    /** OrderStore.create's steps: claim the request id, lock the products, fill the order and read it back. */
+    /**
+     * OrderStore.create's steps: claim the request id, lock the products, fill the order and read it
+     * back, write its event.
+     */
     private static Order placeOrder(Connection connection, CreateOrderRequest request) throws SQLException {
         Long orderId = firstLong(connection, INSERT_ORDER, Map.of(
                 "customer_id", request.getCustomerId(), "request_id", request.getRequestId()), "id");
@@ -135,11 +139,19 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
             }
             total += line.getQuantity() * product.priceCents;
         }
+        Order order;
         try (PreparedStatement statement = FILL_ORDER.prepare(connection, Map.of(
                 "order_id", orderId, "product_ids", productIds, "quantities", quantities, "total_cents", total));
              ResultSet rows = statement.executeQuery()) {
-            return OrderResults.toOrders(rows).getFirst();
+            order = OrderResults.toOrders(rows).getFirst();
         }
+        try (PreparedStatement statement = INSERT_ORDER_EVENT.prepare(connection, Map.of(
+                "order_id", orderId, "customer_id", request.getCustomerId(), "sequence", 1, "type", "CREATED",
+                "payload", order.toByteArray()));
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+        }
+        return order;
     }
 
     private static Order existingOrder(Connection connection, CreateOrderRequest request) throws SQLException {

@@ -81,6 +81,11 @@ public final class PgbenchScripts {
                 .append(statement(Sql.FILL_ORDER.text()
                         .replace(":product_ids", productIds)
                         .replace(":quantities", quantities)))
+                // The event's payload is the order as protobuf, about 110 bytes and 50 more a line.
+                .append(statement(Sql.INSERT_ORDER_EVENT.text()
+                        .replace(":sequence", "1")
+                        .replace(":type", "'CREATED'")
+                        .replace(":payload", "decode(repeat('ab', " + (110 + 50 * lines) + "), 'hex')")))
                 .append("COMMIT;\n");
         return script.toString();
     }
