@@ -7,7 +7,7 @@
 # called by the Java load generator (bin/client load, random ids, responses counted, not parsed) and,
 # for the reads, by h2load with one fixed request (pgbench then reads the same ids), whose cost per
 # call is a fraction of the Java client's, so that the ratios show the servers. Then the packets
-# each server sends per GetOrder (tcpdump), and docs/benchmarks.md. Takes about 17 minutes with the
+# each server sends per GetOrder (tcpdump), and docs/benchmarks.md. Takes about 20 minutes with the
 # defaults (plus SOAK). Needs pgbench, h2load (Debian: nghttp2-client), curl, tcpdump and jq.
 #
 # Settings (environment): DURATION seconds measured per run (10), WARMUP seconds before it (5),
@@ -227,7 +227,7 @@ count_packets() { # SYSTEM PORT
         tcpdump -i lo -nn -U --immediate-mode -w "$pcap" "tcp src port $port" 2>"$pcap.log" &
         tcpdump_pid=$!
         pids+=("$tcpdump_pid")
-        for _ in $(seq 50); do grep -q 'listening on' "$pcap.log" && break; sleep 0.1; done
+        for _ in $(seq 50); do grep -qs 'listening on' "$pcap.log" && break; sleep 0.1; done
         h2load --requests "$calls" --clients 1 --max-concurrent-streams 1 --data "$requests/get-order.bin" \
             --header 'content-type: application/grpc' --header 'te: trailers' \
             "http://127.0.0.1:$port/orders.v1.OrderService/GetOrder" >"$results/packets-$system-$calls.txt"
