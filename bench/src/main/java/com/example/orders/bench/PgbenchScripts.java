@@ -14,7 +14,9 @@ import com.example.orders.server.db.Sql;
  * variables already; arrays are spelled out, since a pgbench variable holds one number.
  *
  * <p>Usage: {@code PgbenchScripts DIR}. The scripts need {@code -D customers=N -D products=N
- * -D orders=N}, the seed's counts.
+ * -D orders=N}, the seed's counts; the {@code *-fixed.sql} ones read the one order and the one customer
+ * that h2load's fixed requests name (FixedRequests) instead of random ones, from {@code -D fixed_order_id=N
+ * -D fixed_customer_id=N}, so that the database does the same work under both.
  */
 public final class PgbenchScripts {
 
@@ -27,27 +29,30 @@ public final class PgbenchScripts {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("get-order.sql"), getOrder());
-        Files.writeString(dir.resolve("list-orders.sql"), listOrders());
+        Files.writeString(dir.resolve("get-order.sql"), getOrder("random(1, :orders)"));
+        Files.writeString(dir.resolve("list-orders.sql"), listOrders("random(1, :customers)"));
+        Files.writeString(dir.resolve("get-order-fixed.sql"), getOrder(":fixed_order_id"));
+        Files.writeString(dir.resolve("list-orders-fixed.sql"), listOrders(":fixed_customer_id"));
         for (int lines : LINE_COUNTS) {
             Files.writeString(dir.resolve("create-order-" + lines + ".sql"), createOrder(lines));
         }
     }
 
-    static String getOrder() {
+    /** {@code orderId}: a pgbench expression. */
+    static String getOrder(String orderId) {
         return header("GetOrder: OrderStore.get, one statement")
-                + "\\set order_id random(1, :orders)\n"
+                + "\\set order_id " + orderId + "\n"
                 + statement(Sql.GET_ORDER.text());
     }
 
     /**
-     * The first page of a random customer's orders at the default page size (20, one more to tell
+     * The first page of a customer's orders at the default page size (20, one more to tell
      * whether there is a next page), any status. pgbench variables hold numbers only, so the empty
-     * status (any) is the literal {@code ''}.
+     * status (any) is the literal {@code ''}. {@code customerId}: a pgbench expression.
      */
-    static String listOrders() {
+    static String listOrders(String customerId) {
         return header("ListOrders: OrderStore.list, first page of 20, any status, one statement")
-                + "\\set customer_id random(1, :customers)\n"
+                + "\\set customer_id " + customerId + "\n"
                 + "\\set after_id 9223372036854775807\n"
                 + "\\set limit 21\n"
                 + statement(Sql.LIST_ORDERS.text().replace(":status", "''"));

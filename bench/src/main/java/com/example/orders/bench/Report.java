@@ -69,7 +69,6 @@ public final class Report {
     }
 
     private void write() throws IOException {
-        int linesConcurrency = Integer.parseInt(env.getProperty("lines_concurrency"));
         List<Integer> concurrencies = concurrencies("get-order");
         line("# Benchmarks");
         line();
@@ -80,13 +79,21 @@ public final class Report {
         changesSection();
         machine();
         method();
+        List<Integer> h2loadConcurrencies = concurrencies("h2load-get-order");
+        rpcSection("GetOrder, h2load, one fixed order", "h2load-get-order", h2loadConcurrencies);
+        rpcSection("ListOrders, h2load, one fixed customer's first page", "h2load-list-orders", h2loadConcurrencies);
         rpcSection("GetOrder", "get-order", concurrencies);
         rpcSection("ListOrders (first page of 20 orders with their lines)", "list-orders", concurrencies);
         rpcSection("CreateOrder (5 lines)", "create-order-5", concurrencies);
-        linesSection(linesConcurrency);
-        cpuSection(concurrencies);
+        for (String concurrency : env.getProperty("lines_concurrency").split(" ")) {
+            linesSection(Integer.parseInt(concurrency));
+        }
+        List<Case> cases = cases(h2loadConcurrencies, concurrencies);
+        cpuSection(cases);
+        againstBaselineSection(cases);
+        packetsSection();
         memorySection();
-        targetsSection();
+        targetsSection(cases);
     }
 
     /**
@@ -207,7 +214,11 @@ public final class Report {
                 + thousands(env.getProperty("products")) + " products, " + thousands(env.getProperty("orders"))
                 + " orders of 1 to 20 lines (about 2.1 million lines). Calls: GetOrder of a random order; ListOrders,");
         line("the first page (20) of a random customer's orders, about 20 orders and 210 lines; CreateOrder of random");
-        line("distinct products, quantity 1, for a random customer, with a fresh request id.");
+        line("distinct products, quantity 1, for a random customer, with a fresh request id. h2load sends one fixed");
+        line("request: GetOrder of order " + env.getProperty("fixed_order") + " (10 lines), ListOrders of customer "
+                + env.getProperty("fixed_customer") + " (a first page of 20 orders, " + env.getProperty("fixed_page_lines")
+                + " lines), and");
+        line("pgbench's ceiling beside it reads the same order and customer.");
         line();
         line("- **ceiling**: `pgbench -M prepared` running the RPC's statements, generated from the service's `Sql`");
         line("  (`bench/target/pgbench/`, written from `Sql` at each run), one client per call in flight but at most " + env.getProperty("pgbench_max_clients")
@@ -218,16 +229,24 @@ public final class Report {
         line("- **baseline**: `bench/` (`BaselineServer`): grpc-java on Netty, its default executor, HikariCP with the same");
         line("  pool size and plain JDBC running the same `Sql` statements, one explicit transaction for CreateOrder.");
         line();
-        line("The three servers are called by `bin/client load`: closed loop, N calls in flight over "
-                + env.getProperty("channels") + " channel(s), " + env.getProperty("warmup") + " s of warm-up, then "
-                + env.getProperty("duration") + " s measured");
-        line("(pgbench: " + env.getProperty("duration") + " s), each server warmed up first with "
-                + env.getProperty("server_warmup") + " s of mixed calls. Latencies in milliseconds;");
-        line("calls/s counts every call, failed ones too.");
+        line("The servers are called by `bin/client load --responses count` (grpc-java, closed loop, responses");
+        line("counted and their status checked, not parsed) or by " + env.getProperty("h2load") + " (`h2load -m N`, the sections");
+        line("named so): N calls in flight over " + env.getProperty("channels") + " connection(s), "
+                + env.getProperty("warmup") + " s of warm-up, then " + env.getProperty("duration")
+                + " s measured, each server warmed up first with " + env.getProperty("server_warmup") + " s");
+        line("of mixed calls. h2load counts HTTP statuses only, and gRPC answers errors with HTTP 200: the run");
+        line("checks first that each server answers the fixed requests with grpc-status 0, and stops if not.");
+        line("Calls/s, pgbench's and h2load's latencies, and the CPU per call come from the same window of "
+                + env.getProperty("duration") + " s");
+        line("(the Java load generator's latencies from its own, as long). Latencies in milliseconds; calls/s counts");
+        line("every call, failed ones too.");
         line();
     }
 
     private void rpcSection(String title, String rpc, List<Integer> concurrencies) throws IOException {
+        if (concurrencies.isEmpty()) {
+            return; // not run at all
+        }
         line("## " + title);
         line();
         line("| in flight | ceiling calls/s | p50 | p99 | service calls/s | p50 | p99 | baseline calls/s | p50 | p99 "
@@ -285,56 +304,148 @@ public final class Report {
         errors(names);
     }
 
-    /** What a run cost the machine per call, in µs of CPU, and how busy it kept the cores. */
-    private record CpuPerCall(double postgres, double server, double rest, double busyShare) {
+    /** A case of the run: what the tables call it, and the stem of its result files. */
+    private record Case(String label, String name) {
+    }
+
+    /** Every case whose three systems ran: h2load's, then the Java load generator's, then the line counts. */
+    private List<Case> cases(List<Integer> h2loadConcurrencies, List<Integer> concurrencies) {
+        List<Case> cases = new ArrayList<>();
+        for (String[] rpc : new String[][] {{"GetOrder", "get-order"}, {"ListOrders", "list-orders"}}) {
+            for (int concurrency : h2loadConcurrencies) {
+                cases.add(new Case(rpc[0] + ", " + concurrency + " in flight, h2load", "h2load-" + rpc[1] + "-c" + concurrency));
+            }
+        }
+        for (String[] rpc : new String[][] {{"GetOrder", "get-order"}, {"ListOrders", "list-orders"},
+                {"CreateOrder 5 lines", "create-order-5"}}) {
+            for (int concurrency : concurrencies) {
+                cases.add(new Case(rpc[0] + ", " + concurrency + " in flight", rpc[1] + "-c" + concurrency));
+            }
+        }
+        for (String concurrency : env.getProperty("lines_concurrency").split(" ")) {
+            for (int lines : PgbenchScripts.LINE_COUNTS) {
+                Case lineCase = new Case("CreateOrder " + lines + " line" + (lines == 1 ? "" : "s") + ", " + concurrency
+                        + " in flight", "create-order-" + lines + "-c" + concurrency);
+                if (!cases.contains(lineCase)) {
+                    cases.add(lineCase);
+                }
+            }
+        }
+        return cases;
+    }
+
+    /** What a run cost per call, in µs of CPU, by process, and how busy it kept the cores. */
+    private record CpuPerCall(double postgres, double server, double load, double other, double busyShare) {
     }
 
     /**
      * Where each system's CPU went: on these shared cores a call's cost to the machine, PostgreSQL's part
-     * included, is what bounds calls/s.
+     * and the load generator's included, is what bounds calls/s.
      */
-    private void cpuSection(List<Integer> concurrencies) throws IOException {
-        if (!Files.exists(results.resolve("get-order-c" + concurrencies.getFirst() + "-service.cpu"))) {
-            return; // results from before the CPU was measured
-        }
+    private void cpuSection(List<Case> cases) throws IOException {
         line("## Where the CPU goes");
         line();
-        line("CPU time per call in µs, from `/proc` over each run (its warm-up included, at the measured rate):");
-        line("PostgreSQL's processes, the server's JVM, and the rest of the machine (the load generator, or pgbench");
-        line("for the ceiling, and the kernel). Busy: the share of the " + env.getProperty("cores")
-                + " cores in use. When busy is near 100 %, calls/s is about the cores divided by the CPU per call.");
+        line("CPU time per call in µs, from `/proc` over each run's measured window, by process: PostgreSQL (its");
+        line("background processes and the benchmark database's backends; the cluster's other databases and other");
+        line("clusters left out), the server's JVM, the load generator (pgbench for the ceiling, h2load, or the Java");
+        line("client), and the rest of the machine (the kernel and everything else running). Busy: the share of the "
+                + env.getProperty("cores"));
+        line("cores in use. When busy is near 100 %, calls/s is about the cores divided by the CPU per call.");
         line();
-        line("| case | ceiling: PostgreSQL | pgbench, rest | busy | service: PostgreSQL | service JVM | load generator, rest "
-                + "| busy | baseline: PostgreSQL | baseline JVM | load generator, rest | busy |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (String[] rpc : new String[][] {{"GetOrder", "get-order"}, {"ListOrders", "list-orders"},
-                {"CreateOrder 5 lines", "create-order-5"}}) {
-            for (int concurrency : concurrencies) {
-                String name = rpc[1] + "-c" + concurrency;
-                CpuPerCall ceiling = cpu(name, "pgbench");
-                CpuPerCall service = cpu(name, "service");
-                CpuPerCall baseline = cpu(name, "baseline");
-                line(String.format(Locale.ROOT, "| %s, %d in flight | %.0f | %.0f | %.0f %% | %.0f | %.0f | %.0f | %.0f %% "
-                                + "| %.0f | %.0f | %.0f | %.0f %% |", rpc[0], concurrency,
-                        ceiling.postgres + ceiling.server, ceiling.rest, 100 * ceiling.busyShare,
-                        service.postgres, service.server, service.rest, 100 * service.busyShare,
-                        baseline.postgres, baseline.server, baseline.rest, 100 * baseline.busyShare));
+        line("| case | system | calls/s | PostgreSQL | server JVM | load generator | rest | busy |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|");
+        for (Case c : cases) {
+            for (String system : SYSTEMS) {
+                CpuPerCall cpu = cpu(c.name, system);
+                line(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f %% |", c.label,
+                        system.equals("pgbench") ? "ceiling" : system, rate(run(c.name, system)), cpu.postgres,
+                        system.equals("pgbench") ? "" : String.format(Locale.ROOT, "%.0f", cpu.server), cpu.load,
+                        cpu.other, 100 * cpu.busyShare));
             }
         }
         line();
     }
 
     private CpuPerCall cpu(String name, String system) throws IOException {
-        String[] fields = Files.readString(results.resolve(name + "-" + system + ".cpu")).trim().split("\\s+");
-        double ticksPerSecond = Double.parseDouble(fields[0]);
-        double seconds = Double.parseDouble(fields[1]);
-        double machine = Double.parseDouble(fields[2]);
-        double server = Double.parseDouble(fields[3]);
-        double postgres = Double.parseDouble(fields[4]);
-        double microsPerTick = 1e6 / ticksPerSecond / (run(name, system).callsPerSecond * seconds);
-        return new CpuPerCall(postgres * microsPerTick, server * microsPerTick,
-                (machine - server - postgres) * microsPerTick,
-                machine / ticksPerSecond / seconds / Integer.parseInt(env.getProperty("cores")));
+        CpuWindow window = CpuWindow.read(results.resolve(name + "-" + system + ".cpu"));
+        double rate = run(name, system).callsPerSecond;
+        return new CpuPerCall(window.microsPerCall(window.postgres(), rate), window.microsPerCall(window.server(), rate),
+                window.microsPerCall(window.load(), rate),
+                window.microsPerCall(window.machine() - window.server() - window.postgres() - window.load(), rate),
+                window.machine() / window.ticksPerSecond() / window.seconds() / Integer.parseInt(env.getProperty("cores")));
+    }
+
+    /**
+     * The service beside the baseline in the terms of the issue's targets: calls/s, and the CPU per call of
+     * the server's JVM; PostgreSQL's CPU per call beside the ceiling's tells what the server makes it do.
+     */
+    private void againstBaselineSection(List<Case> cases) throws IOException {
+        line("## The service against the baseline");
+        line();
+        line("Per case: the service's calls/s over the baseline's (target: at least 1), the CPU per call of each");
+        line("server's JVM in µs and their ratio (target: at most 0.9), and PostgreSQL's CPU per call under each server");
+        line("over the ceiling's, for the same statements (target for CreateOrder: at most 1.05).");
+        line();
+        line("| case | calls/s service / baseline | service JVM µs | baseline JVM µs | service / baseline CPU "
+                + "| PostgreSQL µs: ceiling | service / ceiling | baseline / ceiling |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Case c : cases) {
+            CpuPerCall ceiling = cpu(c.name, "pgbench");
+            CpuPerCall service = cpu(c.name, "service");
+            CpuPerCall baseline = cpu(c.name, "baseline");
+            line(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %s | %.0f | %.2f | %.2f |", c.label,
+                    mark(ratio(run(c.name, "service"), run(c.name, "baseline")), callsAhead(c)),
+                    service.server, baseline.server, mark(String.format(Locale.ROOT, "%.2f", service.server / baseline.server),
+                            cpuAhead(c)),
+                    ceiling.postgres, service.postgres / ceiling.postgres, baseline.postgres / ceiling.postgres));
+        }
+        line();
+        line("Bold: the target missed.");
+        line();
+    }
+
+    private boolean callsAhead(Case c) throws IOException {
+        return run(c.name, "service").callsPerSecond >= run(c.name, "baseline").callsPerSecond;
+    }
+
+    private boolean cpuAhead(Case c) throws IOException {
+        return cpu(c.name, "service").server <= 0.9 * cpu(c.name, "baseline").server;
+    }
+
+    private static String mark(String value, boolean met) {
+        return met ? value : "**" + value + "**";
+    }
+
+    /** Packets per call from h2load's GetOrders one at a time, captured on the loopback (bench/run.sh count_packets). */
+    private record Packets(int calls, double packetsPerCall, double dataSegmentsPerCall) {
+    }
+
+    private Packets packets(String system) throws IOException {
+        String[] fields = Files.readString(results.resolve("packets-" + system + ".txt")).trim().split("\\s+");
+        int calls = Integer.parseInt(fields[0]);
+        // the first capture had `calls` calls, the second twice as many: the difference is calls' worth
+        return new Packets(calls, (Double.parseDouble(fields[3]) - Double.parseDouble(fields[1])) / calls,
+                           (Double.parseDouble(fields[4]) - Double.parseDouble(fields[2])) / calls);
+    }
+
+    private void packetsSection() throws IOException {
+        Packets service = packets("service");
+        Packets baseline = packets("baseline");
+        line("## Packets per call");
+        line();
+        line("What each server sends for a GetOrder, captured on the loopback with tcpdump (its port only, its side");
+        line("only): h2load's fixed GetOrder " + service.calls + " times one at a time on a connection, then "
+                + 2 * service.calls + " times; the difference between the two");
+        line("captures, per call, leaves the connection's own packets out. A unary response written at once (HEADERS,");
+        line("DATA and trailers together) is one segment with data; one written frame by frame is three.");
+        line();
+        line("| server | packets per call | TCP segments with data per call |");
+        line("|---|---:|---:|");
+        for (String system : List.of("service", "baseline")) {
+            Packets packets = system.equals("service") ? service : baseline;
+            line(String.format(Locale.ROOT, "| %s | %.2f | %.2f |", system, packets.packetsPerCall, packets.dataSegmentsPerCall));
+        }
+        line();
     }
 
     /** The heap of the service (as shipped) over the whole run, from jstat every second and jcmd. */
@@ -396,23 +507,58 @@ public final class Report {
         }
     }
 
-    private void targetsSection() throws IOException {
+    private void targetsSection(List<Case> cases) throws IOException {
         line("## Where the targets stand");
         line();
         line("| target | measured | |");
         line("|---|---|---|");
-        Run getCeiling = run("get-order-c32", "pgbench");
-        Run getService = run("get-order-c32", "service");
-        Run getBaseline = run("get-order-c32", "baseline");
-        target("GetOrder at 32 in flight: at least 0.8 of the ceiling",
-                ratio(getService, getCeiling),
-                getService.callsPerSecond >= 0.8 * getCeiling.callsPerSecond);
-        target("GetOrder at 32 in flight: ahead of the baseline",
-                ratio(getService, getBaseline),
-                getService.callsPerSecond > getBaseline.callsPerSecond);
-        Run get8 = run("get-order-c8", "service");
-        target("GetOrder at 8 in flight: p99 under 5 ms",
-                ms(get8.p99) + " ms", get8.p99 < 5);
+        if (Files.exists(results.resolve("get-order-c32-service.json"))) {
+            Run getCeiling = run("get-order-c32", "pgbench");
+            Run getService = run("get-order-c32", "service");
+            Run getBaseline = run("get-order-c32", "baseline");
+            target("GetOrder at 32 in flight: at least 0.8 of the ceiling",
+                    ratio(getService, getCeiling),
+                    getService.callsPerSecond >= 0.8 * getCeiling.callsPerSecond);
+            target("GetOrder at 32 in flight: ahead of the baseline",
+                    ratio(getService, getBaseline),
+                    getService.callsPerSecond > getBaseline.callsPerSecond);
+        }
+        for (String name : List.of("h2load-get-order-c8", "get-order-c8")) {
+            if (Files.exists(results.resolve(name + "-service.json"))) {
+                Run get8 = run(name, "service");
+                target("GetOrder at 8 in flight" + (name.startsWith("h2load") ? ", h2load" : ", Java load generator")
+                        + ": p99 under 2 ms", ms(get8.p99) + " ms", get8.p99 < 2);
+            }
+        }
+        List<String> slower = new ArrayList<>();
+        List<String> costlier = new ArrayList<>();
+        for (Case c : cases) {
+            if (!callsAhead(c)) {
+                slower.add(c.label);
+            }
+            if (!cpuAhead(c)) {
+                costlier.add(c.label);
+            }
+        }
+        target("Calls/s at least the baseline's, every case",
+                (cases.size() - slower.size()) + " of " + cases.size() + " cases"
+                        + (slower.isEmpty() ? "" : "; behind in " + String.join("; ", slower)), slower.isEmpty());
+        target("Service JVM's CPU per call at most 0.9 of the baseline's, every case",
+                (cases.size() - costlier.size()) + " of " + cases.size() + " cases"
+                        + (costlier.isEmpty() ? "" : "; above in " + String.join("; ", costlier)), costlier.isEmpty());
+        Packets servicePackets = packets("service");
+        Packets baselinePackets = packets("baseline");
+        target("A unary response leaves in one write: segments with data per GetOrder equal to the baseline's",
+                String.format(Locale.ROOT, "service %.2f, baseline %.2f", servicePackets.dataSegmentsPerCall,
+                        baselinePackets.dataSegmentsPerCall),
+                Math.round(servicePackets.dataSegmentsPerCall) <= Math.round(baselinePackets.dataSegmentsPerCall));
+        for (Case c : cases) {
+            if (c.name.startsWith("create-order")) {
+                double share = cpu(c.name, "service").postgres / cpu(c.name, "pgbench").postgres;
+                target("PostgreSQL's CPU per call under the service within 5 % of pgbench's, " + c.label,
+                        String.format(Locale.ROOT, "%.2f", share), share <= 1.05);
+            }
+        }
         for (int concurrency : concurrencies("create-order-5")) {
             Run ceiling = run("create-order-5-c" + concurrency, "pgbench");
             Run service = run("create-order-5-c" + concurrency, "service");
@@ -420,7 +566,7 @@ public final class Report {
                     ratio(service, ceiling),
                     service.callsPerSecond >= 0.7 * ceiling.callsPerSecond);
         }
-        String concurrency = env.getProperty("lines_concurrency");
+        String concurrency = env.getProperty("lines_concurrency").split(" ")[0];
         List<String> statements = new ArrayList<>();
         for (int lines : PgbenchScripts.LINE_COUNTS) {
             statements.add(String.format(Locale.ROOT, "%.1f",

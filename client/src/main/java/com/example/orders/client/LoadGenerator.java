@@ -1,6 +1,9 @@
 package com.example.orders.client;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,23 +23,48 @@ import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.GetOrderRequest;
 import com.example.orders.v1.ListOrdersRequest;
 import com.example.orders.v1.OrderServiceGrpc;
-import com.example.orders.v1.OrderServiceGrpc.OrderServiceStub;
 import com.google.protobuf.Message;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Keeps a fixed number of calls in flight: each of {@code concurrency} slots sends a call on the
- * async stub and, when its answer arrives, sends the next one (a closed loop, so the latency is what
- * a caller waits at that concurrency). Answers are handled on the channel's network threads with no
+ * Keeps a fixed number of calls in flight: each of {@code concurrency} slots sends a call, as the
+ * async stub would, and when its answer arrives, sends the next one (a closed loop, so the latency is
+ * what a caller waits at that concurrency). Answers are handled on the channel's network threads with no
  * hand-off, so that the load generator takes as little as it can of the CPU it shares with the
  * server. Calls that end during the warm-up are not measured. A progress line goes out every second.
  */
 final class LoadGenerator {
+
+    /** Reads a response without parsing it; its value is the number of bytes it had. */
+    private static final MethodDescriptor.Marshaller<Object> RESPONSE_BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(Object value) {
+            throw new UnsupportedOperationException("for responses only");
+        }
+
+        @Override
+        public Object parse(InputStream stream) {
+            long bytes = 0;
+            try {
+                // skip() moves past gRPC's buffers without copying them; read() tells where the end is
+                while (stream.read() >= 0) {
+                    bytes += 1 + stream.skip(Long.MAX_VALUE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes;
+        }
+    };
 
     private final LoadOptions options;
     private final long startNanos = System.nanoTime();
@@ -44,8 +72,11 @@ final class LoadGenerator {
     /** When the workers stop sending; in call-count mode, set when the last measured call ends. */
     private volatile long stopNanos;
 
+    private final Map<Class<?>, MethodDescriptor<Message, Object>> methods;
     private final Recorder latencyNanos = new Recorder(3);
     private final LongAdder[] callsByStatus = new LongAdder[Status.Code.values().length];
+    /** Of the measured calls' responses, as they came over the wire. */
+    private final LongAdder responseBytes = new LongAdder();
     /** Measured calls so far, in call-count mode. */
     private final AtomicLong measuredCalls = new AtomicLong();
     /** Every call that ended, warm-up included: the progress line's rate. */
@@ -55,6 +86,10 @@ final class LoadGenerator {
 
     private LoadGenerator(LoadOptions options) {
         this.options = options;
+        methods = Map.of(
+                GetOrderRequest.class, method(OrderServiceGrpc.getGetOrderMethod(), options.parse()),
+                CreateOrderRequest.class, method(OrderServiceGrpc.getCreateOrderMethod(), options.parse()),
+                ListOrdersRequest.class, method(OrderServiceGrpc.getListOrdersMethod(), options.parse()));
         measureFromNanos = startNanos + options.warmup().toNanos();
         stopNanos = options.calls() > 0 ? Long.MAX_VALUE : measureFromNanos + options.duration().toNanos();
         for (int code = 0; code < callsByStatus.length; code++) {
@@ -81,7 +116,7 @@ final class LoadGenerator {
         ExecutorService afterErrors = Executors.newSingleThreadExecutor();
         CountDownLatch slotsDone = new CountDownLatch(options.concurrency());
         for (int slot = 0; slot < options.concurrency(); slot++) {
-            new Slot(OrderServiceGrpc.newStub(channels.get(slot % channels.size())), afterErrors, slotsDone).send();
+            new Slot(channels.get(slot % channels.size()), afterErrors, slotsDone).send();
         }
 
         Histogram measured = new Histogram(3);
@@ -114,19 +149,30 @@ final class LoadGenerator {
         return new LoadResult(options.workload().rpc().cliName, target, options.concurrency(), channels.size(),
                               options.workload().lines(), options.warmup().toNanos() / 1e9,
                               (stopNanos - measureFromNanos) / 1e9, measured.getTotalCount(),
-                              LoadResult.Latency.of(measured), statusCounts, errors);
+                              responseBytes.sum(), LoadResult.Latency.of(measured), statusCounts, errors);
+    }
+
+    /**
+     * The RPC's method with its response parsed into a message, or, when not {@code parse}, a method
+     * whose response is only the count of its bytes: what a call costs the load generator is then little
+     * more than HTTP/2 and the status.
+     */
+    @SuppressWarnings("unchecked")
+    private static MethodDescriptor<Message, Object> method(MethodDescriptor<? extends Message, ?> rpc, boolean parse) {
+        MethodDescriptor<Message, Object> method = (MethodDescriptor<Message, Object>) rpc;
+        return parse ? method : method.toBuilder(method.getRequestMarshaller(), RESPONSE_BYTES).build();
     }
 
     /** One call in flight at a time, one after the other, until the run stops. */
     private final class Slot {
 
-        private final OrderServiceStub stub;
+        private final Channel channel;
         /** A call can fail inside send(); the next one then starts from here, not from within. */
         private final Executor afterErrors;
         private final CountDownLatch slotsDone;
 
-        Slot(OrderServiceStub stub, Executor afterErrors, CountDownLatch slotsDone) {
-            this.stub = stub;
+        Slot(Channel channel, Executor afterErrors, CountDownLatch slotsDone) {
+            this.channel = channel;
             this.afterErrors = afterErrors;
             this.slotsDone = slotsDone;
         }
@@ -138,47 +184,49 @@ final class LoadGenerator {
                 slotsDone.countDown();
                 return;
             }
-            OrderServiceStub withDeadline = stub.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
-            switch (request) {
-                case GetOrderRequest get -> withDeadline.getOrder(get, answer(sent));
-                case CreateOrderRequest create -> withDeadline.createOrder(create, answer(sent));
-                case ListOrdersRequest list -> withDeadline.listOrders(list, answer(sent));
-                default -> throw new IllegalArgumentException("no load for " + request.getClass().getName());
+            MethodDescriptor<Message, Object> method = methods.get(request.getClass());
+            if (method == null) {
+                throw new IllegalArgumentException("no load for " + request.getClass().getName());
             }
+            CallOptions deadline = CallOptions.DEFAULT.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            ClientCalls.asyncUnaryCall(channel.newCall(method, deadline), request, answer(sent));
         }
 
-        private <T> StreamObserver<T> answer(long sent) {
+        private StreamObserver<Object> answer(long sent) {
             return new StreamObserver<>() {
+                private long bytes;
+
                 @Override
-                public void onNext(T response) {
+                public void onNext(Object response) {
+                    bytes = response instanceof Long counted ? counted : ((Message) response).getSerializedSize();
                 }
 
                 @Override
                 public void onError(Throwable error) {
                     Status status = Status.fromThrowable(error);
                     firstErrors.putIfAbsent(status.getCode(), String.valueOf(status.getDescription()));
-                    ended(sent, status.getCode());
+                    ended(sent, status.getCode(), 0);
                     afterErrors.execute(Slot.this::send);
                 }
 
                 @Override
                 public void onCompleted() {
-                    ended(sent, Status.Code.OK);
+                    ended(sent, Status.Code.OK, bytes);
                     send();
                 }
             };
         }
     }
 
-    private void ended(long sent, Status.Code status) {
+    private void ended(long sent, Status.Code status, long bytes) {
         long ended = System.nanoTime();
         endedCalls.increment();
         if (ended >= measureFromNanos) {
-            measure(ended - sent, ended, status);
+            measure(ended - sent, ended, status, bytes);
         }
     }
 
-    private void measure(long latency, long ended, Status.Code status) {
+    private void measure(long latency, long ended, Status.Code status, long bytes) {
         if (options.calls() > 0) {
             long count = measuredCalls.incrementAndGet();
             if (count > options.calls()) {
@@ -192,6 +240,7 @@ final class LoadGenerator {
         }
         latencyNanos.recordValue(latency);
         callsByStatus[status.ordinal()].increment();
+        responseBytes.add(bytes);
     }
 
     private String progressLine(long now, double callsPerSecond, Histogram lastSecond) {

@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param duration    how long the measurement lasts; ignored when {@code calls} is set
  * @param calls       when above 0, the measurement stops after this many calls instead
  * @param deadline    of each call, as a real client sets one
+ * @param parse       whether responses are parsed into messages, as a real client does; when not, only
+ *                    their bytes are counted and their status checked, so that the load generator costs
+ *                    less per call beside the server it measures
  * @param json        where to write the result, if anywhere
  */
 record LoadOptions(Workload workload, int concurrency, int channels, Duration warmup, Duration duration,
-                   long calls, Duration deadline, Optional<Path> json) {
+                   long calls, Duration deadline, boolean parse, Optional<Path> json) {
 
     static final int DEFAULT_CONCURRENCY = 8;
     static final Duration DEFAULT_WARMUP = Duration.ofSeconds(5);
@@ -50,6 +53,10 @@ record LoadOptions(Workload workload, int concurrency, int channels, Duration wa
         if (calls > 0 && args.optional("duration").isPresent()) {
             throw new UsageException("give --duration or --calls, not both");
         }
+        String responses = args.optional("responses").orElse("parse");
+        if (!responses.equals("parse") && !responses.equals("count")) {
+            throw new UsageException("--responses must be parse or count, got '" + responses + "'");
+        }
         LoadOptions options = new LoadOptions(
                 workload,
                 args.optionalInt("concurrency", DEFAULT_CONCURRENCY),
@@ -58,6 +65,7 @@ record LoadOptions(Workload workload, int concurrency, int channels, Duration wa
                 duration,
                 calls,
                 args.optionalDuration("deadline", DEFAULT_DEADLINE),
+                responses.equals("parse"),
                 args.optional("json").map(Path::of));
         return options;
     }

@@ -11,11 +11,12 @@ import org.HdrHistogram.Histogram;
  * latency is the time from sending the request to having the whole response or the error.
  *
  * @param seconds      length of the measurement
+ * @param responseBytes of the measured calls' responses, protobuf bytes without gRPC's framing
  * @param statusCounts calls by gRPC status code name, in code order
  * @param firstErrors  the description of the first error of each code, warm-up included
  */
 record LoadResult(String rpc, String target, int concurrency, int channels, int lines, double warmupSeconds,
-                  double seconds, long calls, Latency latencyMs, Map<String, Long> statusCounts,
+                  double seconds, long calls, long responseBytes, Latency latencyMs, Map<String, Long> statusCounts,
                   Map<String, String> firstErrors) {
 
     /** Latency percentiles in milliseconds. */
@@ -54,13 +55,14 @@ record LoadResult(String rpc, String target, int concurrency, int channels, int 
                   "seconds": %.3f,
                   "calls": %d,
                   "callsPerSecond": %.1f,
+                  "responseBytes": %d,
                   "latencyMs": {"p50": %.3f, "p90": %.3f, "p99": %.3f, "p99.9": %.3f, "max": %.3f, "mean": %.3f},
                   "statusCounts": {%s},
                   "firstErrors": {%s}
                 }
                 """, escape(rpc), escape(target), concurrency, channels, lines, warmupSeconds, seconds, calls,
-                callsPerSecond(), latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999, latencyMs.max,
-                latencyMs.mean, statuses, errors);
+                callsPerSecond(), responseBytes, latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999,
+                latencyMs.max, latencyMs.mean, statuses, errors);
     }
 
     /** For people: what ran, the rate, the latencies and the statuses. */
@@ -70,11 +72,11 @@ record LoadResult(String rpc, String target, int concurrency, int channels, int 
                 .collect(Collectors.joining(", "));
         return String.format(Locale.ROOT, """
                 %s: %d in flight over %d channel%s, %.1f s measured after %.1f s of warm-up
-                  calls       %,d (%,.1f/s)
+                  calls       %,d (%,.1f/s), %,.0f response bytes per call
                   latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f
                   status      %s
                 """, rpc, concurrency, channels, channels == 1 ? "" : "s", seconds, warmupSeconds, calls,
-                callsPerSecond(), latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999, latencyMs.max,
+                callsPerSecond(), calls == 0 ? 0.0 : (double) responseBytes / calls, latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.p999, latencyMs.max,
                 statuses) + firstErrors.entrySet().stream()
                 .map(error -> "  first " + error.getKey() + ": " + error.getValue() + "\n")
                 .collect(Collectors.joining());

@@ -83,9 +83,11 @@ public final class OrdersCli {
               load  --rpc get-order|create-order|list-orders|mixed [--concurrency 8]
                     [--duration 20s | --calls N] [--warmup 5s] [--lines 5] [--channels 1]
                     [--deadline 10s] [--customers N] [--products N] [--orders N] [--json FILE]
+                    [--responses parse|count]
                     keeps that many calls in flight on the ids the seed made (same defaults),
                     prints a progress line every second, then calls/s, latencies and statuses;
-                    mixed is 70%% get-order, 10%% list-orders, 20%% create-order
+                    mixed is 70%% get-order, 10%% list-orders, 20%% create-order; count: responses
+                    are not parsed, only their bytes counted and their status checked
 
             exit status: 0 on success, 1 on a gRPC error (load: a call failed; seed: it failed),
             2 on bad usage
@@ -107,7 +109,7 @@ public final class OrdersCli {
             Map.entry("watch-events", List.of("after-event-id", "customer-id", "max-events")),
             Map.entry("seed", List.of("db-url", "db-user", "db-password", "customers", "products", "orders")),
             Map.entry("load", List.of("rpc", "concurrency", "duration", "calls", "warmup", "lines", "channels",
-                                      "deadline", "customers", "products", "orders", "json")));
+                                      "deadline", "customers", "products", "orders", "json", "responses")));
     private static final long DEADLINE_SECONDS = 10;
     /**
      * The CLI reports each failure itself, as a status; grpc-java would log a warning with a stack

@@ -1,6 +1,7 @@
 package com.example.orders.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,7 @@ class LoadTest {
         assertEquals(Duration.ofSeconds(20), options.duration());
         assertEquals(0, options.calls());
         assertEquals(Duration.ofSeconds(10), options.deadline());
+        assertTrue(options.parse());
         assertEquals(Optional.empty(), options.json());
     }
 
@@ -42,7 +44,7 @@ class LoadTest {
     void optionsAsGiven() {
         LoadOptions options = options("load", "--rpc", "create-order", "--concurrency", "32", "--channels", "4",
                 "--warmup", "500ms", "--duration", "2m", "--lines", "50", "--customers", "10", "--products", "60",
-                "--orders", "7", "--deadline", "3s", "--json", "out.json");
+                "--orders", "7", "--deadline", "3s", "--json", "out.json", "--responses", "count");
 
         assertEquals(new Workload(Workload.Rpc.CREATE_ORDER, 10, 60, 7, 50), options.workload());
         assertEquals(32, options.concurrency());
@@ -50,6 +52,7 @@ class LoadTest {
         assertEquals(Duration.ofMillis(500), options.warmup());
         assertEquals(Duration.ofMinutes(2), options.duration());
         assertEquals(Duration.ofSeconds(3), options.deadline());
+        assertFalse(options.parse());
         assertEquals(Optional.of(Path.of("out.json")), options.json());
     }
 
@@ -71,8 +74,10 @@ class LoadTest {
                 "load", "--rpc", "get-order", "--concurrency", "2", "--channels", "3");
         assertUsage("--lines must be between 1 and 100 and at most --products, got 11",
                 "load", "--rpc", "create-order", "--products", "10", "--lines", "11");
+        assertUsage("--responses must be parse or count, got 'skip'",
+                "load", "--rpc", "get-order", "--responses", "skip");
         assertUsage("load does not take --id; it takes --rpc, --concurrency, --duration, --calls, --warmup, --lines, "
-                + "--channels, --deadline, --customers, --products, --orders, --json",
+                + "--channels, --deadline, --customers, --products, --orders, --json, --responses",
                 "load", "--rpc", "get-order", "--id", "3");
     }
 
@@ -110,7 +115,7 @@ class LoadTest {
         for (int millis = 1; millis <= 100; millis++) {
             nanos.recordValue(millis * 1_000_000L);
         }
-        LoadResult result = new LoadResult("get-order", "localhost:8080", 8, 1, 5, 5, 10, 100,
+        LoadResult result = new LoadResult("get-order", "localhost:8080", 8, 1, 5, 5, 10, 100, 4200,
                 LoadResult.Latency.of(nanos), Map.of("UNAVAILABLE", 100L),
                 Map.of("UNAVAILABLE", "Abrupt \"GOAWAY\""));
 
@@ -125,6 +130,7 @@ class LoadTest {
                   "seconds": 10.000,
                   "calls": 100,
                   "callsPerSecond": 10.0,
+                  "responseBytes": 4200,
                   "latencyMs": {"p50": 50.004, "p90": 90.046, "p99": 99.025, "p99.9": 100.008, "max": 100.008, "mean": 50.499},
                   "statusCounts": {"UNAVAILABLE": 100},
                   "firstErrors": {"UNAVAILABLE": "Abrupt \\"GOAWAY\\""}
