@@ -15,6 +15,7 @@ import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.DatabaseCircuit;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
+import com.example.orders.server.db.Reads;
 import com.example.orders.server.db.StatementCounter;
 import com.example.orders.server.db.StatementMetrics;
 import com.example.orders.server.grpc.CallGate;
@@ -34,6 +35,7 @@ import io.helidon.webserver.grpc.GrpcConfig;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
@@ -71,29 +73,47 @@ public final class OrderServer implements AutoCloseable {
             DatabaseSettings database = database(dbConfig, resources);
             Migrations.apply(database);
 
-            DatabaseCircuit circuit = new DatabaseCircuit();
+            DatabaseCircuit circuit = DatabaseCircuit.primary();
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
                                                         poolSettings(dbConfig.get("pool")), circuit);
             MeterRegistry meters = Services.get(MeterRegistry.class);
             StatementCounter statements = new StatementCounter();
-            DbClient db = JdbcClientBuilder.create()
-                    .connectionPool(pool)
-                    .addService(statements)
-                    .addService(StatementMetrics.register(meters))
-                    .build();
+            StatementMetrics statementMetrics = StatementMetrics.register(meters);
+            DbClient db = dbClient(pool, statements, statementMetrics);
             resources.add(db); // closes the pool
-            resources.add(PoolMetrics.register(pool, meters));
-            OrderStore orders = new OrderStore(db);
+            resources.add(PoolMetrics.register(pool, "db.pool", meters));
 
             HealthStatusManager grpcHealth = new HealthStatusManager();
-            DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth,
-                    dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2)));
+            Duration checkInterval = dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2));
+            DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth, checkInterval);
             resources.add(health);
+            HealthObserverConfig.Builder healthObserver = HealthObserver.builder().details(true).addCheck(health.check());
+
+            String standbyUrl = dbConfig.get("replica-url").asString().orElse("");
+            Reads reads = Reads.onPrimary(db);
+            if (!standbyUrl.isBlank()) {
+                DatabaseCircuit standbyCircuit = DatabaseCircuit.standby();
+                Properties standbySettings = poolSettings(dbConfig.get("pool"));
+                standbySettings.setProperty("poolName", standbySettings.getProperty("poolName", "orders") + "-replica");
+                ConnectionPool standbyPool = ConnectionPool.create(
+                        standbyUrl,
+                        dbConfig.get("replica-user").asString().orElse(database.user()),
+                        dbConfig.get("replica-password").asString().orElse(database.password()),
+                        standbySettings, standbyCircuit);
+                DbClient standby = dbClient(standbyPool, statements, statementMetrics);
+                resources.add(standby);
+                resources.add(PoolMetrics.register(standbyPool, "db.replica.pool", meters));
+                DatabaseHealth standbyHealth = DatabaseHealth.startForStandby(standbyPool, standbyCircuit, checkInterval);
+                resources.add(standbyHealth);
+                healthObserver.addCheck(standbyHealth.check());
+                reads = Reads.onStandby(db, standby, standbyCircuit);
+            }
+            OrderStore orders = new OrderStore(db, reads);
 
             Config serviceConfig = config.get("service");
             ServiceLimits limits = limits(serviceConfig);
             CallGate gate = new CallGate(limits.maxConcurrentCalls());
-            OrderGrpcService orderService = new OrderGrpcService(new CustomerStore(db), new ProductStore(db), orders,
+            OrderGrpcService orderService = new OrderGrpcService(new CustomerStore(db, reads), new ProductStore(db, reads), orders,
                                                                  new PageTokens(pageTokenSecret(serviceConfig)), limits);
             GrpcRouting.Builder grpc = GrpcPipeline.routing(
                     orderService, grpcHealth, gate, serviceConfig.get("auth.token").asString().orElse(""),
@@ -102,13 +122,14 @@ public final class OrderServer implements AutoCloseable {
                     .config(config.get("server"))
                     .addRouting(grpc)
                     .addFeature(ObserveFeature.builder()
-                            .addObserver(HealthObserver.builder().details(true).addCheck(health.check()).build())
+                            .addObserver(healthObserver.build())
                             .addObserver(MetricsObserver.create())
                             .build())
                     .build()
                     .start();
             LOG.log(Level.INFO, "Order service listening on port {0} (gRPC, /observe/health, /observe/metrics), "
-                    + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
+                    + "database {1}{2}", String.valueOf(webServer.port()), database.safeUrl(),
+                    standbyUrl.isBlank() ? "" : ", reads on the standby " + DatabaseSettings.safe(standbyUrl));
             Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
                     .orElse(Duration.ofSeconds(10));
             return new OrderServer(resources, statements, orders, health, gate, gracePeriod, webServer);
@@ -150,6 +171,14 @@ public final class OrderServer implements AutoCloseable {
         return new DatabaseSettings(url,
                                     dbConfig.get("user").asString().orElse("postgres"),
                                     dbConfig.get("password").asString().orElse(""));
+    }
+
+    private static DbClient dbClient(ConnectionPool pool, StatementCounter statements, StatementMetrics metrics) {
+        return JdbcClientBuilder.create()
+                .connectionPool(pool)
+                .addService(statements)
+                .addService(metrics)
+                .build();
     }
 
     private static Properties poolSettings(Config pool) {
