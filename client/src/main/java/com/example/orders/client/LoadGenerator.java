@@ -23,7 +23,6 @@ import com.example.orders.v1.OrderServiceGrpc;
 import com.example.orders.v1.OrderServiceGrpc.OrderServiceStub;
 import com.google.protobuf.Message;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
@@ -65,7 +64,7 @@ final class LoadGenerator {
     static LoadResult run(String target, LoadOptions options, PrintStream progress) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < options.channels(); i++) {
-            channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor().build());
+            channels.add(Targets.channelBuilder(target).usePlaintext().directExecutor().build());
         }
         try {
             return new LoadGenerator(options).run(target, channels, progress);

@@ -37,7 +37,6 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -48,10 +47,11 @@ import io.grpc.StatusRuntimeException;
 public final class OrdersCli {
 
     static final String USAGE = """
-            usage: bin/client [--target host[:port]] <command> [options]
+            usage: bin/client [--target host[:port][,host[:port]...]] <command> [options]
 
             Calls the order service (plaintext; port 8080 when none is given) and prints the
             response as JSON. The target is --target, else $%s, else %s.
+            Several targets are balanced round robin, call by call.
 
             commands:
               create-customer --email E --name N
@@ -136,7 +136,7 @@ public final class OrdersCli {
     }
 
     private static int callOnce(String target, Message request) throws InterruptedException, IOException {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = Targets.channelBuilder(target).usePlaintext().build();
         try {
             OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
             if (request instanceof ExportOrdersRequest export) {
