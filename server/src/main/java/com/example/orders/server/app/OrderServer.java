@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import com.example.orders.server.db.ConnectionPool;
@@ -89,7 +90,7 @@ public final class OrderServer implements AutoCloseable {
             resources.add(health);
             HealthObserverConfig.Builder healthObserver = HealthObserver.builder().details(true).addCheck(health.check());
 
-            String standbyUrl = dbConfig.get("replica-url").asString().orElse("");
+            String standbyUrl = standbySetting(dbConfig, "url").orElse("");
             Reads reads = Reads.onPrimary(db);
             if (!standbyUrl.isBlank()) {
                 DatabaseCircuit standbyCircuit = DatabaseCircuit.standby();
@@ -97,8 +98,8 @@ public final class OrderServer implements AutoCloseable {
                 standbySettings.setProperty("poolName", standbySettings.getProperty("poolName", "orders") + "-replica");
                 ConnectionPool standbyPool = ConnectionPool.create(
                         standbyUrl,
-                        dbConfig.get("replica-user").asString().orElse(database.user()),
-                        dbConfig.get("replica-password").asString().orElse(database.password()),
+                        standbySetting(dbConfig, "user").orElse(database.user()),
+                        standbySetting(dbConfig, "password").orElse(database.password()),
                         standbySettings, standbyCircuit);
                 DbClient standby = dbClient(standbyPool, statements, statementMetrics);
                 resources.add(standby);
@@ -171,6 +172,15 @@ public final class OrderServer implements AutoCloseable {
         return new DatabaseSettings(url,
                                     dbConfig.get("user").asString().orElse("postgres"),
                                     dbConfig.get("password").asString().orElse(""));
+    }
+
+    /**
+     * db.replica-NAME; the environment variable DB_REPLICA_NAME arrives as db.replica.NAME (Helidon
+     * turns only underscores into dots).
+     */
+    private static Optional<String> standbySetting(Config dbConfig, String name) {
+        return dbConfig.get("replica-" + name).asString().asOptional()
+                .or(() -> dbConfig.get("replica." + name).asString().asOptional());
     }
 
     private static DbClient dbClient(ConnectionPool pool, StatementCounter statements, StatementMetrics metrics) {
