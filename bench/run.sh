@@ -18,7 +18,8 @@
 # seconds of mixed load on the service at 32 in flight at the end, watching its heap (0: none),
 # PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), BENCH_DB (orders_bench: dropped and created
 # anew), ports SERVICE_PORT (18080), BASELINE_PORT (18090), SERVER_JAVA_OPTS JVM options of both
-# servers (-Xmx256m, as bin/run starts the service).
+# servers (-Xmx256m, as bin/run starts the service), TOPOLOGY (1; 0 skips bench/topology.sh, which
+# runs at the end, about 6 minutes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -364,3 +365,10 @@ echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/env.properties"
 
 "${bench_java[@]}" com.example.orders.bench.Report "$results" docs/benchmarks.md
 log "wrote docs/benchmarks.md (raw results in $results)"
+
+# The cost of each hop of a scaled-out deployment (nginx, a second instance, a standby): a section of
+# its own below the hand-written line, on a PostgreSQL of its own.
+if [ "${TOPOLOGY:-1}" != 0 ]; then
+    stop_servers
+    bench/topology.sh
+fi

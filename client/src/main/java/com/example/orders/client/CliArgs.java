@@ -2,6 +2,7 @@ package com.example.orders.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Command line of the form {@code [--target host[:port]] <command> [--name value ...]}.
+ * Command line of the form {@code [--target host[:port][,host[:port]...]] <command> [--name value ...]}.
  *
  * <p>Options are only collected here; {@link #checkOptions} refuses those the command does not
  * take before anything runs, so a misspelt option fails, naming it, instead of being ignored.
@@ -46,7 +47,7 @@ final class CliArgs {
     /** Without {@code --target}, the target is {@code environment}'s ORDER_SERVICE_TARGET, else localhost:8080. */
     static CliArgs parse(Map<String, String> environment, String... argv) {
         String fromEnvironment = environment.getOrDefault(TARGET_VARIABLE, "").strip();
-        String target = fromEnvironment.isEmpty() ? DEFAULT_TARGET : withDefaultPort(fromEnvironment);
+        String target = fromEnvironment.isEmpty() ? DEFAULT_TARGET : withDefaultPorts(fromEnvironment);
         String command = null;
         Map<String, List<String>> options = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
@@ -70,7 +71,7 @@ final class CliArgs {
                 if (!arg.equals("--target")) {
                     throw new UsageException(arg + " must come after the command");
                 }
-                target = withDefaultPort(value);
+                target = withDefaultPorts(value);
             } else {
                 options.computeIfAbsent(arg.substring(2), name -> new ArrayList<>()).add(value);
             }
@@ -142,6 +143,14 @@ final class CliArgs {
             throw new UsageException(command + " does not take --" + String.join(", --", unknown)
                     + (known.isEmpty() ? "; it takes no option" : "; it takes --" + String.join(", --", known)));
         }
+    }
+
+    /** Each of several targets (a,b:9090) gets the default port when it has none. */
+    static String withDefaultPorts(String targets) {
+        if (targets.contains("/")) {
+            return targets;
+        }
+        return String.join(",", Arrays.stream(targets.split(",", -1)).map(String::strip).map(CliArgs::withDefaultPort).toList());
     }
 
     /**

@@ -27,7 +27,6 @@ import com.google.protobuf.Message;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
@@ -100,7 +99,7 @@ final class LoadGenerator {
     static LoadResult run(String target, LoadOptions options, PrintStream progress) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < options.channels(); i++) {
-            channels.add(ManagedChannelBuilder.forTarget(target).usePlaintext().directExecutor().build());
+            channels.add(Targets.channelBuilder(target).usePlaintext().directExecutor().build());
         }
         try {
             return new LoadGenerator(options).run(target, channels, progress);

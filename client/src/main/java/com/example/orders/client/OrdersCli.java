@@ -39,7 +39,6 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -50,10 +49,11 @@ import io.grpc.StatusRuntimeException;
 public final class OrdersCli {
 
     static final String USAGE = """
-            usage: bin/client [--target host[:port]] <command> [options]
+            usage: bin/client [--target host[:port][,host[:port]...]] <command> [options]
 
             Calls the order service (plaintext; port 8080 when none is given) and prints the
             response as JSON. The target is --target, else $%s, else %s.
+            Several targets are balanced round robin, call by call.
 
             commands:
               create-customer --email E --name N
@@ -148,7 +148,7 @@ public final class OrdersCli {
     }
 
     private static int callOnce(String target, Message request) throws InterruptedException, IOException {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = Targets.channelBuilder(target).usePlaintext().build();
         try {
             OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
             if (request instanceof ExportOrdersRequest export) {
@@ -173,7 +173,7 @@ public final class OrdersCli {
      * output misses none and repeats none; any other status ends it.
      */
     private static int watch(String target, WatchOrderEventsRequest request, long maxEvents) throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel = Targets.channelBuilder(target).usePlaintext().build();
         JsonFormat.Printer printer = JsonFormat.printer().includingDefaultValueFields().omittingInsignificantWhitespace();
         OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
         WatchOrderEventsRequest next = request;

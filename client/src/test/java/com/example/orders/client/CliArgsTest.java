@@ -148,6 +148,12 @@ class CliArgsTest {
         assertEquals("dns:///orders:9090", CliArgs.parse("--target", "dns:///orders:9090", "get-order").target());
     }
 
+    @Test
+    void severalTargetsEachGetTheServicesPort() {
+        assertEquals("a:8080,b:9090", CliArgs.parse("--target", "a,b:9090", "get-order").target());
+        assertEquals("a:8080,b:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "a, b"), "get-order").target());
+    }
+
     private static void assertUsage(String message, String... argv) {
         UsageException e = assertThrows(UsageException.class, () -> CliArgs.parse(argv));
         assertEquals(message, e.getMessage());

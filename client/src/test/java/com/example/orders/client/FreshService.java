@@ -44,6 +44,11 @@ final class FreshService implements AutoCloseable {
         return server.port();
     }
 
+    /** Statements its calls have run: one per GetOrder, found or not. */
+    long statementsExecuted() {
+        return server.statementsExecuted();
+    }
+
     @Override
     public void close() {
         try {

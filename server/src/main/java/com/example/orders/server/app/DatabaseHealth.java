@@ -25,14 +25,22 @@ import io.helidon.health.HealthCheckType;
  * and closes the {@link DatabaseCircuit}; while the database is down it checks back to back, so that
  * calls go to it again within a second of its return, and a call that finds it unreachable has it
  * check at once.
+ *
+ * <p>A standby ({@code db.replica-url}) is watched the same way, with its own circuit, but its state
+ * never touches the gRPC health: while it is down the reads go to the primary and every call is
+ * still served.
  */
 final class DatabaseHealth implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DatabaseHealth.class.getName());
     private static final long RECHECK_WHILE_DOWN_MILLIS = 100;
 
+    /** Asks the database. */
+    private final DatabaseCheck probe;
+    /** What /observe/health shows. */
     private final HealthCheck check;
     private final DatabaseCircuit circuit;
+    /** Null for a standby. */
     private final HealthStatusManager grpcHealth;
     private final Duration interval;
     /** One thread: checks never overlap. */
@@ -42,33 +50,58 @@ final class DatabaseHealth implements AutoCloseable {
     private ScheduledFuture<?> nextCheck;
     private ServingStatus status;
 
-    private DatabaseHealth(ConnectionPool pool, DatabaseCircuit circuit, HealthStatusManager grpcHealth,
-                           Duration interval) {
+    private DatabaseHealth(DatabaseCheck probe, HealthCheck check, DatabaseCircuit circuit,
+                           HealthStatusManager grpcHealth, Duration interval) {
+        this.probe = probe;
+        this.check = check;
         this.circuit = circuit;
         this.grpcHealth = grpcHealth;
         this.interval = interval;
-        this.check = new DatabaseCheck(pool, interval);
     }
 
-    /** Checks once now, so the status is right from the start, then every {@code interval}. */
+    /**
+     * The primary's: checks once now, so the status is right from the start, then every
+     * {@code interval}.
+     */
     static DatabaseHealth start(ConnectionPool pool, DatabaseCircuit circuit, HealthStatusManager grpcHealth,
                                 Duration interval) {
-        DatabaseHealth health = new DatabaseHealth(pool, circuit, grpcHealth, interval);
+        DatabaseCheck probe = new DatabaseCheck("database", pool, interval);
+        return start(new DatabaseHealth(probe, probe, circuit, grpcHealth, interval));
+    }
+
+    /** A standby's: the same, its check named "database-replica", and no gRPC health. */
+    static DatabaseHealth startForStandby(ConnectionPool pool, DatabaseCircuit circuit, Duration interval) {
+        DatabaseCheck probe = new DatabaseCheck("database-replica", pool, interval);
+        return start(new DatabaseHealth(probe, new StandbyCheck(probe, circuit), circuit, null, interval));
+    }
+
+    private static DatabaseHealth start(DatabaseHealth health) {
         health.update();
-        circuit.whenOpened(() -> health.checkIn(0));
+        health.circuit.whenOpened(() -> health.checkIn(0));
         return health;
     }
 
-    /** The database check, also served on /observe/health. */
+    /** The check served on /observe/health. */
     HealthCheck check() {
         return check;
     }
 
     private void update() {
-        HealthCheckResponse response = check.call();
-        ServingStatus next = response.status() == HealthCheckResponse.Status.UP
-                ? ServingStatus.SERVING
-                : ServingStatus.NOT_SERVING;
+        HealthCheckResponse response = probe.call();
+        boolean reachable = response.status() == HealthCheckResponse.Status.UP;
+        if (grpcHealth != null) {
+            setGrpcHealth(reachable ? ServingStatus.SERVING : ServingStatus.NOT_SERVING, response);
+        }
+        if (reachable) {
+            circuit.reachable();
+            checkIn(interval.toMillis());
+        } else {
+            circuit.unreachable();
+            checkIn(RECHECK_WHILE_DOWN_MILLIS);
+        }
+    }
+
+    private void setGrpcHealth(ServingStatus next, HealthCheckResponse response) {
         if (next != status) {
             if (next == ServingStatus.SERVING) {
                 LOG.log(Level.INFO, "Database reachable: gRPC health SERVING");
@@ -79,13 +112,6 @@ final class DatabaseHealth implements AutoCloseable {
         }
         grpcHealth.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, next);
         grpcHealth.setStatus(OrderServiceGrpc.SERVICE_NAME, next);
-        if (next == ServingStatus.SERVING) {
-            circuit.reachable();
-            checkIn(interval.toMillis());
-        } else {
-            circuit.unreachable();
-            checkIn(RECHECK_WHILE_DOWN_MILLIS);
-        }
     }
 
     /** The next check, in place of the one planned. */
@@ -104,7 +130,9 @@ final class DatabaseHealth implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             checks.shutdownNow();
-            grpcHealth.enterTerminalState(); // warns with a stack trace when called twice
+            if (grpcHealth != null) {
+                grpcHealth.enterTerminalState(); // warns with a stack trace when called twice
+            }
         }
     }
 
@@ -112,12 +140,7 @@ final class DatabaseHealth implements AutoCloseable {
      * Named "database" on /observe/health; readiness, since a restart does not bring a database back.
      * It asks the database itself, on a connection of its own, not the pool (see ConnectionPool.probe).
      */
-    private record DatabaseCheck(ConnectionPool pool, Duration timeout) implements HealthCheck {
-
-        @Override
-        public String name() {
-            return "database";
-        }
+    private record DatabaseCheck(String name, ConnectionPool pool, Duration timeout) implements HealthCheck {
 
         @Override
         public HealthCheckType type() {
@@ -135,6 +158,37 @@ final class DatabaseHealth implements AutoCloseable {
                         .detail("error", e.getMessage())
                         .build();
             }
+        }
+    }
+
+    /**
+     * "database-replica" on /observe/health: UP while the service serves every call, which it does
+     * with the standby down, reads going to the primary. DOWN here would turn /observe/health and
+     * /observe/health/ready to 503 (Helidon answers with the worst check), and since every instance
+     * reads from the same standby, a standby outage would take them all out of a load balancer's
+     * rotation: the very outage the fallback avoids. Where the reads go, and why, is in its data.
+     */
+    private record StandbyCheck(DatabaseCheck standby, DatabaseCircuit circuit) implements HealthCheck {
+
+        @Override
+        public String name() {
+            return standby.name();
+        }
+
+        @Override
+        public HealthCheckType type() {
+            return HealthCheckType.READINESS;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponse probed = standby.call();
+            HealthCheckResponse.Builder response = HealthCheckResponse.builder()
+                    .status(HealthCheckResponse.Status.UP)
+                    .detail("standby", probed.status() == HealthCheckResponse.Status.UP ? "reachable" : "unreachable")
+                    .detail("reads", circuit.isOpen() ? "primary" : "standby");
+            probed.details().forEach(response::detail);
+            return response.build();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -18,6 +19,7 @@ import com.example.orders.server.db.EventNotifications;
 import com.example.orders.server.db.EventStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
+import com.example.orders.server.db.Reads;
 import com.example.orders.server.db.StatementCounter;
 import com.example.orders.server.db.StatementMetrics;
 import com.example.orders.server.grpc.CallGate;
@@ -38,6 +40,7 @@ import io.helidon.webserver.grpc.GrpcConfig;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
@@ -78,35 +81,40 @@ public final class OrderServer implements AutoCloseable {
             DatabaseSettings database = database(dbConfig, resources);
             Migrations.apply(database);
 
-            DatabaseCircuit circuit = new DatabaseCircuit();
+            DatabaseCircuit circuit = DatabaseCircuit.primary();
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
                                                         poolSettings(dbConfig.get("pool")), circuit);
             MeterRegistry meters = Services.get(MeterRegistry.class);
             StatementCounter statements = new StatementCounter();
-            DbClient db = JdbcClientBuilder.create()
-                    .connectionPool(pool)
-                    .addService(statements)
-                    .addService(StatementMetrics.register(meters))
-                    .build();
+            StatementMetrics statementMetrics = StatementMetrics.register(meters);
+            DbClient db = dbClient(pool, statements, statementMetrics);
             resources.add(db); // closes the pool
-            resources.add(PoolMetrics.register(pool, meters));
-            OrderStore orders = new OrderStore(db);
+            resources.add(PoolMetrics.register(pool, "db.pool", meters));
+
+            HealthStatusManager grpcHealth = new HealthStatusManager();
+            Duration checkInterval = dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2));
+            DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth, checkInterval);
+            resources.add(health);
+            HealthObserverConfig.Builder healthObserver = HealthObserver.builder().details(true).addCheck(health.check());
+
+            String standbyUrl = standbySetting(dbConfig, "url").orElse("");
+            Reads reads = standbyUrl.isBlank()
+                    ? Reads.onPrimary(db)
+                    : readsOnStandby(standbyUrl, dbConfig, database, db, statements, statementMetrics, meters,
+                                     checkInterval, healthObserver, resources);
+            OrderStore orders = new OrderStore(db, reads);
+            // Events stay on the primary: the standby neither sends its NOTIFYs nor is ahead of it.
             EventStore events = new EventStore(db);
             EventNotifications notifications = EventNotifications.start(pool);
             resources.add(notifications);
             startEventWork(config.get("events"), events, notifications, resources);
-
-            HealthStatusManager grpcHealth = new HealthStatusManager();
-            DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth,
-                    dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2)));
-            resources.add(health);
 
             Config serviceConfig = config.get("service");
             ServiceLimits limits = limits(serviceConfig);
             CallGate gate = new CallGate(limits.maxConcurrentCalls(),
                                          Set.of(OrderServiceGrpc.getWatchOrderEventsMethod().getFullMethodName()));
             OrderGrpcService orderService = new OrderGrpcService(
-                    new CustomerStore(db), new ProductStore(db), orders, events, notifications,
+                    new CustomerStore(db, reads), new ProductStore(db, reads), orders, events, notifications,
                     new PageTokens(pageTokenSecret(serviceConfig)), limits);
             GrpcRouting.Builder grpc = GrpcPipeline.routing(
                     orderService, grpcHealth, gate, serviceConfig.get("auth.token").asString().orElse(""),
@@ -115,13 +123,14 @@ public final class OrderServer implements AutoCloseable {
                     .config(config.get("server"))
                     .addRouting(grpc)
                     .addFeature(ObserveFeature.builder()
-                            .addObserver(HealthObserver.builder().details(true).addCheck(health.check()).build())
+                            .addObserver(healthObserver.build())
                             .addObserver(MetricsObserver.create())
                             .build())
                     .build()
                     .start();
             LOG.log(Level.INFO, "Order service listening on port {0} (gRPC, /observe/health, /observe/metrics), "
-                    + "database {1}", String.valueOf(webServer.port()), database.safeUrl());
+                    + "database {1}{2}", String.valueOf(webServer.port()), database.safeUrl(),
+                    standbyUrl.isBlank() ? "" : ", reads on the standby " + DatabaseSettings.safe(standbyUrl));
             Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
                     .orElse(Duration.ofSeconds(10));
             return new OrderServer(resources, statements, orders, health, orderService, gate, gracePeriod, webServer);
@@ -129,6 +138,28 @@ public final class OrderServer implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /** Reads on the standby at {@code url}, falling back to the primary {@code db} while it is down. */
+    private static Reads readsOnStandby(String url, Config dbConfig, DatabaseSettings database, DbClient db,
+                                        StatementCounter statements, StatementMetrics statementMetrics,
+                                        MeterRegistry meters, Duration checkInterval,
+                                        HealthObserverConfig.Builder healthObserver, List<AutoCloseable> resources) {
+        DatabaseCircuit standbyCircuit = DatabaseCircuit.standby();
+        Properties standbySettings = poolSettings(dbConfig.get("pool"));
+        standbySettings.setProperty("poolName", standbySettings.getProperty("poolName", "orders") + "-replica");
+        ConnectionPool standbyPool = ConnectionPool.create(
+                url,
+                standbySetting(dbConfig, "user").orElse(database.user()),
+                standbySetting(dbConfig, "password").orElse(database.password()),
+                standbySettings, standbyCircuit);
+        DbClient standby = dbClient(standbyPool, statements, statementMetrics);
+        resources.add(standby);
+        resources.add(PoolMetrics.register(standbyPool, "db.replica.pool", meters));
+        DatabaseHealth standbyHealth = DatabaseHealth.startForStandby(standbyPool, standbyCircuit, checkInterval);
+        resources.add(standbyHealth);
+        healthObserver.addCheck(standbyHealth.check());
+        return Reads.onStandby(db, standby, standbyCircuit);
     }
 
     private static ServiceLimits limits(Config service) {
@@ -179,6 +210,23 @@ public final class OrderServer implements AutoCloseable {
         return new DatabaseSettings(url,
                                     dbConfig.get("user").asString().orElse("postgres"),
                                     dbConfig.get("password").asString().orElse(""));
+    }
+
+    /**
+     * db.replica-NAME; the environment variable DB_REPLICA_NAME arrives as db.replica.NAME (Helidon
+     * turns only underscores into dots).
+     */
+    private static Optional<String> standbySetting(Config dbConfig, String name) {
+        return dbConfig.get("replica-" + name).asString().asOptional()
+                .or(() -> dbConfig.get("replica." + name).asString().asOptional());
+    }
+
+    private static DbClient dbClient(ConnectionPool pool, StatementCounter statements, StatementMetrics metrics) {
+        return JdbcClientBuilder.create()
+                .connectionPool(pool)
+                .addService(statements)
+                .addService(metrics)
+                .build();
     }
 
     private static Properties poolSettings(Config pool) {

@@ -10,7 +10,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 
-/** Gauges of the connection pool's usage; closing removes them. */
+/** Gauges of a connection pool's usage, named PREFIX.connections.*; closing removes them. */
 final class PoolMetrics implements AutoCloseable {
 
     private final MeterRegistry registry;
@@ -21,17 +21,17 @@ final class PoolMetrics implements AutoCloseable {
         this.gauges = gauges;
     }
 
-    static PoolMetrics register(ConnectionPool pool, MeterRegistry registry) {
+    static PoolMetrics register(ConnectionPool pool, String prefix, MeterRegistry registry) {
         HikariPoolMXBean usage = pool.usage();
         return new PoolMetrics(registry, List.of(
-                gauge(registry, "db.pool.connections.active", "Connections in use", usage,
+                gauge(registry, prefix + ".connections.active", "Connections in use", usage,
                       HikariPoolMXBean::getActiveConnections),
-                gauge(registry, "db.pool.connections.idle", "Connections idle in the pool", usage,
+                gauge(registry, prefix + ".connections.idle", "Connections idle in the pool", usage,
                       HikariPoolMXBean::getIdleConnections),
                 // Not ".total": Prometheus reserves the _total suffix for counters.
-                gauge(registry, "db.pool.connections.open", "Connections open", usage,
+                gauge(registry, prefix + ".connections.open", "Connections open", usage,
                       HikariPoolMXBean::getTotalConnections),
-                gauge(registry, "db.pool.connections.pending", "Calls waiting for a connection", usage,
+                gauge(registry, prefix + ".connections.pending", "Calls waiting for a connection", usage,
                       HikariPoolMXBean::getThreadsAwaitingConnection)));
     }
 

@@ -15,9 +15,11 @@ import io.helidon.dbclient.DbRow;
 public final class CustomerStore {
 
     private final DbClient db;
+    private final Reads reads;
 
-    public CustomerStore(DbClient db) {
+    public CustomerStore(DbClient db, Reads reads) {
         this.db = db;
+        this.reads = reads;
     }
 
     public Customer create(String email, String name) {
@@ -31,7 +33,7 @@ public final class CustomerStore {
     }
 
     public Customer get(long id) {
-        List<DbRow> rows = Sql.GET_CUSTOMER.rows(db.execute(), Map.of("id", id));
+        List<DbRow> rows = reads.execute(exec -> Sql.GET_CUSTOMER.rows(exec, Map.of("id", id)));
         if (rows.isEmpty()) {
             throw new NotFoundException("customer " + id + " not found");
         }

@@ -4,25 +4,45 @@ import java.lang.System.Logger.Level;
 
 /**
  * Whether calls try the database at all. While it is known to be unreachable, calls fail at once with
- * UNAVAILABLE instead of each waiting the pool's connection timeout on a dead database. The health
- * check opens and closes it, and checks every 100 ms while it is open, so that the database's return
- * is seen within a second; a call that could not get a connection because none could be made opens it
- * too, and has the health check run at once.
+ * UNAVAILABLE instead of each waiting the pool's connection timeout on a dead database (for a standby:
+ * reads go to the primary at once, see {@link Reads}). The health check opens and closes it, and
+ * checks every 100 ms while it is open, so that the database's return is seen within a second; a call
+ * that could not get a connection because none could be made opens it too, and has the health check
+ * run at once.
  */
 public final class DatabaseCircuit {
 
     private static final System.Logger LOG = System.getLogger(DatabaseCircuit.class.getName());
 
+    private final String database;
+    private final String whileOpen;
+    private final String whileClosed;
     private volatile boolean open;
     private volatile Runnable onOpen = () -> { };
+
+    private DatabaseCircuit(String database, String whileOpen, String whileClosed) {
+        this.database = database;
+        this.whileOpen = whileOpen;
+        this.whileClosed = whileClosed;
+    }
+
+    /** The primary's: while it is open, calls fail. */
+    public static DatabaseCircuit primary() {
+        return new DatabaseCircuit("Database", "calls get UNAVAILABLE at once", "calls go to it");
+    }
+
+    /** A standby's: while it is open, reads go to the primary. */
+    public static DatabaseCircuit standby() {
+        return new DatabaseCircuit("Standby", "reads go to the primary", "reads go to it");
+    }
 
     /** What to run when the circuit opens: a health check, which closes it once the database answers. */
     public void whenOpened(Runnable action) {
         onOpen = action;
     }
 
-    /** True while calls fail at once. */
-    boolean isOpen() {
+    /** True while calls fail at once (a standby's: while reads go to the primary). */
+    public boolean isOpen() {
         return open;
     }
 
@@ -30,7 +50,7 @@ public final class DatabaseCircuit {
     public void reachable() {
         if (open) {
             open = false;
-            LOG.log(Level.INFO, "Database reachable again: calls go to it");
+            LOG.log(Level.INFO, "{0} reachable again: {1}", database, whileClosed);
         }
     }
 
@@ -38,7 +58,7 @@ public final class DatabaseCircuit {
     public void unreachable() {
         if (!open) {
             open = true;
-            LOG.log(Level.WARNING, "Database unreachable: calls get UNAVAILABLE at once until it answers again");
+            LOG.log(Level.WARNING, "{0} unreachable: {1} until it answers again", database, whileOpen);
             onOpen.run();
         }
     }

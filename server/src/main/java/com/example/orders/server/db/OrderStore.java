@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -34,10 +35,13 @@ import io.helidon.dbclient.DbTransaction;
 public final class OrderStore {
 
     private final DbClient db;
+    /** The reads outside a write: on a standby when one is configured. */
+    private final Reads reads;
     private final LongAdder ordersExported = new LongAdder();
 
-    public OrderStore(DbClient db) {
+    public OrderStore(DbClient db, Reads reads) {
         this.db = db;
+        this.reads = reads;
     }
 
     /**
@@ -71,13 +75,13 @@ public final class OrderStore {
     }
 
     public Order get(long orderId) {
-        return readOrder(db.execute(), orderId);
+        return reads.execute(exec -> readOrder(exec, orderId));
     }
 
     /** The orders that exist among {@code orderIds}, in the order of the ids given. */
     public List<Order> getAll(List<Long> orderIds) {
         long[] ids = orderIds.stream().mapToLong(Long::longValue).toArray();
-        Map<Long, Order> byId = decoded(db.execute(), Sql.GET_ORDERS, Map.of("order_ids", ids), OrderRows::toOrders)
+        Map<Long, Order> byId = reads.execute(exec -> decoded(exec, Sql.GET_ORDERS, Map.of("order_ids", ids), OrderRows::toOrders))
                 .orElseThrow() // always a row
                 .stream()
                 .collect(Collectors.toMap(Order::getId, order -> order));
@@ -89,11 +93,11 @@ public final class OrderStore {
      * ORDER_STATUS_UNSPECIFIED matches every status.
      */
     public Page<Order> list(long customerId, OrderStatus status, long beforeId, int pageSize) {
-        List<Order> orders = decoded(db.execute(), Sql.LIST_ORDERS, Map.of(
+        List<Order> orders = reads.execute(exec -> decoded(exec, Sql.LIST_ORDERS, Map.of(
                 "customer_id", customerId,
                 "status", statusFilter(status),
                 "after_id", beforeId,
-                "limit", pageSize + 1), OrderRows::toOrders)
+                "limit", pageSize + 1), OrderRows::toOrders))
                 .orElseThrow(() -> new NotFoundException("customer " + customerId + " not found"));
         return Page.of(orders, pageSize);
     }
@@ -116,12 +120,14 @@ public final class OrderStore {
         // The PostgreSQL driver reads through a cursor (dataSource.defaultRowFetchSize rows at a time,
         // see application.yaml) only with autocommit off. db.execute() turns autocommit on and would
         // load the whole result first, so the export runs in a transaction although it only reads.
-        return Transactions.once(db, tx -> {
+        AtomicBoolean sent = new AtomicBoolean();
+        return reads.inTransaction(tx -> {
             long exported = 0;
             try (Stream<DbRow> rows = Sql.EXPORT_ORDERS.stream(tx, params)) {
                 for (Iterator<DbRow> it = rows.iterator(); it.hasNext(); ) {
                     exported++;
                     ordersExported.increment();
+                    sent.set(true);
                     if (!consumer.test(OrderRows.toOrder(it.next()))) {
                         break;
                     }
@@ -132,7 +138,7 @@ public final class OrderStore {
                 throw new NotFoundException("customer " + customerId + " not found");
             }
             return exported;
-        });
+        }, () -> !sent.get());
     }
 
     /** Orders read by exports since start, across all calls: shows how far exports run ahead of clients. */

@@ -13,9 +13,11 @@ import io.helidon.dbclient.DbRow;
 public final class ProductStore {
 
     private final DbClient db;
+    private final Reads reads;
 
-    public ProductStore(DbClient db) {
+    public ProductStore(DbClient db, Reads reads) {
         this.db = db;
+        this.reads = reads;
     }
 
     public Product create(String sku, String name, long priceCents, int stock) {
@@ -31,7 +33,7 @@ public final class ProductStore {
 
     /** Products with an id above {@code afterId}, ascending. */
     public Page<Product> list(long afterId, int pageSize) {
-        List<DbRow> rows = Sql.LIST_PRODUCTS.rows(db.execute(), Map.of("after_id", afterId, "limit", pageSize + 1));
+        List<DbRow> rows = reads.execute(exec -> Sql.LIST_PRODUCTS.rows(exec, Map.of("after_id", afterId, "limit", pageSize + 1)));
         return Page.of(rows.stream().map(ProductStore::toProduct).toList(), pageSize);
     }
 

@@ -1,0 +1,95 @@
+package com.example.orders.client;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.Collection;
+import java.util.List;
+
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.NameResolver;
+import io.grpc.NameResolverProvider;
+import io.grpc.NameResolverRegistry;
+
+/**
+ * The channels of the CLI and the load generator: to one target, or to several given as
+ * {@code host:port,host:port}, balanced round robin call by call over a connection to each (grpc-java's
+ * round_robin policy): client-side balancing, no proxy in between. The host names are resolved once,
+ * when the channel starts.
+ */
+final class Targets {
+
+    /** The scheme under which the list reaches grpc-java's name resolution. */
+    private static final String SCHEME = "orders-targets";
+
+    static {
+        NameResolverRegistry.getDefaultRegistry().register(new TargetListProvider());
+    }
+
+    private Targets() {
+    }
+
+    static ManagedChannelBuilder<?> channelBuilder(String targets) {
+        if (!targets.contains(",")) {
+            return ManagedChannelBuilder.forTarget(targets);
+        }
+        return ManagedChannelBuilder.forTarget(SCHEME + ":///" + targets).defaultLoadBalancingPolicy("round_robin");
+    }
+
+    private static InetSocketAddress address(String target) {
+        int colon = target.lastIndexOf(':');
+        return new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+    }
+
+    /** Resolves {@code orders-targets:///a:1,b:2} to those addresses, once. */
+    private static final class TargetListProvider extends NameResolverProvider {
+
+        @Override
+        public NameResolver newNameResolver(URI uri, NameResolver.Args args) {
+            if (!SCHEME.equals(uri.getScheme())) {
+                return null;
+            }
+            String targets = uri.getPath().substring(1);
+            List<EquivalentAddressGroup> addresses = List.of(targets.split(",")).stream()
+                    .map(target -> new EquivalentAddressGroup(address(target)))
+                    .toList();
+            return new NameResolver() {
+                @Override
+                public String getServiceAuthority() {
+                    return targets.split(",")[0];
+                }
+
+                @Override
+                public void start(Listener2 listener) {
+                    listener.onResult(ResolutionResult.newBuilder().setAddresses(addresses).build());
+                }
+
+                @Override
+                public void shutdown() {
+                }
+            };
+        }
+
+        @Override
+        public String getDefaultScheme() {
+            return SCHEME;
+        }
+
+        @Override
+        protected boolean isAvailable() {
+            return true;
+        }
+
+        /** Below DNS's 5: a target without a scheme stays a DNS name. */
+        @Override
+        protected int priority() {
+            return 1;
+        }
+
+        @Override
+        public Collection<Class<? extends SocketAddress>> getProducedSocketAddressTypes() {
+            return List.of(InetSocketAddress.class);
+        }
+    }
+}
