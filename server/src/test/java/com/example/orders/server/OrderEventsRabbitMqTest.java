@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -100,15 +103,19 @@ class OrderEventsRabbitMqTest {
     @Test
     void eventsWaitWhileTheBrokerIsAwayAndAllGoOutWhenItIsBack() throws Exception {
         try (EventConsumer consumer = EventConsumer.of(EXCHANGE)) {
+            double publishedBefore = metric("order_events_published_total");
             brokerProxy.cut();
             Set<String> expected = changeOrders(service.customer(), service.product(100, 100), 20);
-            Thread.sleep(1000);
+            Thread.sleep(2000);
             assertEquals(List.of(), consumer.deliveries(), "nothing can reach the broker");
             assertTrue(service.queryLong("SELECT count(*) FROM order_events WHERE published_at IS NULL") >= expected.size());
+            assertTrue(metric("order_events_relay_seconds_since_success") >= 1.5, "the operator's alert grows");
 
             brokerProxy.restore();
             consumer.awaitAll(expected, 30);
             awaitAllMarkedPublished();
+            assertTrue(metric("order_events_relay_seconds_since_success") < 1.5);
+            assertTrue(metric("order_events_published_total") - publishedBefore >= expected.size());
         }
     }
 
@@ -234,6 +241,19 @@ class OrderEventsRabbitMqTest {
         Map<String, Integer> duplicates = new HashMap<>(consumer.counts());
         duplicates.values().removeIf(count -> count == 1);
         return duplicates;
+    }
+
+    /** A metric of one series (Helidon labels it with its scope), as /observe/metrics gives it. */
+    private static double metric(String name) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String body = http.send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + service.server().port() + "/observe/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no metric " + name + " in\n" + body));
+        }
     }
 
     private static TcpProxy proxy() {

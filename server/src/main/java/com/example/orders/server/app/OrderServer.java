@@ -107,7 +107,7 @@ public final class OrderServer implements AutoCloseable {
             EventStore events = new EventStore(db);
             EventNotifications notifications = EventNotifications.start(pool);
             resources.add(notifications);
-            startEventWork(config.get("events"), events, notifications, resources);
+            startEventWork(config.get("events"), events, notifications, meters, resources);
 
             Config serviceConfig = config.get("service");
             ServiceLimits limits = limits(serviceConfig);
@@ -175,13 +175,13 @@ public final class OrderServer implements AutoCloseable {
      * Without one, events older than the retention are pruned whether published or not.
      */
     private static void startEventWork(Config events, EventStore store, EventNotifications notifications,
-                                       List<AutoCloseable> resources) {
+                                       MeterRegistry meters, List<AutoCloseable> resources) {
         Duration retention = events.get("retention").as(Duration.class).orElse(Duration.ofDays(7));
         String brokerUri = events.get("rabbitmq.uri").asString().orElse("");
         resources.add(EventSequencer.start(store, notifications, retention, brokerUri.isBlank()));
         if (!brokerUri.isBlank()) {
             resources.add(RabbitRelay.start(store, notifications, brokerUri,
-                                            events.get("rabbitmq.exchange").asString().orElse("orders")));
+                                            events.get("rabbitmq.exchange").asString().orElse("orders"), meters));
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.example.orders.server.db.EventNotifications;
 import com.example.orders.server.db.EventStore;
@@ -17,6 +18,10 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
 
 /**
  * Publishes the committed, sequenced order events to a RabbitMQ topic exchange, with publisher
@@ -38,19 +43,34 @@ final class RabbitRelay implements AutoCloseable {
     private final ConnectionFactory factory;
     private final String exchange;
     private final Thread thread;
+    /**
+     * When a relay of this process last reached the database and the broker, whether or not it had
+     * events to publish. Process-wide, as the registry its gauge lives in.
+     */
+    private static final AtomicLong LAST_SUCCESS_NANOS = new AtomicLong(System.nanoTime());
+
+    private final Counter published;
     private volatile boolean running = true;
     private Connection connection;
     private Channel channel;
 
-    private RabbitRelay(EventStore events, EventNotifications notifications, ConnectionFactory factory, String exchange) {
+    private RabbitRelay(EventStore events, EventNotifications notifications, ConnectionFactory factory, String exchange,
+                        MeterRegistry meters) {
         this.events = events;
         this.notifications = notifications;
         this.factory = factory;
         this.exchange = exchange;
         this.thread = Thread.ofVirtual().name("order-events-relay").unstarted(this::run);
+        this.published = meters.getOrCreate(Counter.builder("order.events.published")
+                .description("Order events the broker confirmed"));
+        // An operator alerts on this growing: events wait in the outbox while it does.
+        meters.getOrCreate(Gauge.builder("order.events.relay.seconds.since.success", LAST_SUCCESS_NANOS,
+                        last -> (System.nanoTime() - last.get()) / 1e9)
+                .description("Seconds since the relay last reached the database and the broker"));
     }
 
-    static RabbitRelay start(EventStore events, EventNotifications notifications, String uri, String exchange) {
+    static RabbitRelay start(EventStore events, EventNotifications notifications, String uri, String exchange,
+                             MeterRegistry meters) {
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(uri);
@@ -59,7 +79,7 @@ final class RabbitRelay implements AutoCloseable {
         }
         factory.setAutomaticRecoveryEnabled(false); // the relay reconnects itself, between batches
         factory.setConnectionTimeout(3000);
-        RabbitRelay relay = new RabbitRelay(events, notifications, factory, exchange);
+        RabbitRelay relay = new RabbitRelay(events, notifications, factory, exchange, meters);
         relay.thread.start();
         LOG.log(Level.INFO, "Publishing order events to RabbitMQ at {0}:{1}, exchange {2}",
                 factory.getHost(), String.valueOf(factory.getPort()), exchange);
@@ -74,12 +94,14 @@ final class RabbitRelay implements AutoCloseable {
                 if (channel == null || !channel.isOpen()) {
                     connect();
                 }
-                int published = events.publishNext(BATCH, this::publish);
+                int count = events.publishNext(BATCH, this::publish);
+                published.increment(count);
+                LAST_SUCCESS_NANOS.set(System.nanoTime());
                 if (failing) {
                     LOG.log(Level.INFO, "Publishing order events to RabbitMQ again");
                     failing = false;
                 }
-                if (published < BATCH) {
+                if (count < BATCH) {
                     notifications.awaitAfter(seen, POLL_MILLIS);
                 }
             } catch (InterruptedException e) {
