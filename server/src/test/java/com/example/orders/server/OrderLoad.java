@@ -52,8 +52,12 @@ final class OrderLoad implements AutoCloseable {
                     "maxBackoff", "1s",
                     "backoffMultiplier", 2.0,
                     "retryableStatusCodes", List.of("UNAVAILABLE")))));
-    static final Duration DEADLINE = Duration.ofSeconds(5);
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
     private static final long MAX_PAUSE_MILLIS = 1_000;
+
+    /** When an attempt that failed started and ended. */
+    private record FailedAttempt(long startNanos, long endNanos) {
+    }
 
     /** An acknowledged order, what was asked for, and when its call (the last try) started and ended. */
     record Acknowledged(CreateOrderRequest request, Order order, long startNanos, long endNanos) {
@@ -66,8 +70,7 @@ final class OrderLoad implements AutoCloseable {
     private final Map<String, Acknowledged> ledger = new ConcurrentHashMap<>();
     private final LongAdder failedCalls = new LongAdder();
     private final LongAdder failedAttempts = new LongAdder();
-    private final Queue<Long> failedAttemptEnds = new ConcurrentLinkedQueue<>();
-    private final AtomicLong slowestFailedAttemptNanos = new AtomicLong();
+    private final Queue<FailedAttempt> failedAttemptTimes = new ConcurrentLinkedQueue<>();
     private final LongAdder deadlinesExceeded = new LongAdder();
     private final AtomicLong slowestFailureNanos = new AtomicLong();
     private final Queue<Status> unexpected = new ConcurrentLinkedQueue<>();
@@ -141,8 +144,8 @@ final class OrderLoad implements AutoCloseable {
      * failure may have been acknowledged by a primary about to die.
      */
     long firstAcknowledgedAfterFailureSince(long sinceNanos) {
-        long firstFailure = failedAttemptEnds.stream().mapToLong(Long::longValue).filter(end -> end >= sinceNanos)
-                .min().orElse(Long.MAX_VALUE);
+        long firstFailure = failedAttemptTimes.stream().mapToLong(FailedAttempt::endNanos)
+                .filter(end -> end >= sinceNanos).min().orElse(Long.MAX_VALUE);
         return ledger.values().stream().filter(ack -> ack.startNanos() >= firstFailure)
                 .mapToLong(Acknowledged::endNanos).min().orElse(-1);
     }
@@ -167,9 +170,13 @@ final class OrderLoad implements AutoCloseable {
         return Duration.ofNanos(slowestFailureNanos.get());
     }
 
-    /** The slowest attempt to fail: how long the service took to answer that it could not serve. */
-    Duration slowestFailedAttempt() {
-        return Duration.ofNanos(slowestFailedAttemptNanos.get());
+    /**
+     * The slowest attempt to fail among those that started at {@code sinceNanos} or later: how long
+     * the service took to answer that it could not serve.
+     */
+    Duration slowestFailedAttemptSince(long sinceNanos) {
+        return Duration.ofNanos(failedAttemptTimes.stream().filter(attempt -> attempt.startNanos() >= sinceNanos)
+                .mapToLong(attempt -> attempt.endNanos() - attempt.startNanos()).max().orElse(0));
     }
 
     /** Statuses other than UNAVAILABLE and DEADLINE_EXCEEDED, which a client would have to act on. */
@@ -206,15 +213,20 @@ final class OrderLoad implements AutoCloseable {
         private final ClientStreamTracer.Factory tracers = new ClientStreamTracer.Factory() {
             @Override
             public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
-                long start = System.nanoTime();
                 return new ClientStreamTracer() {
+                    // A retry's tracer is made before its pause: the attempt starts when it sends its headers.
+                    private volatile long start = System.nanoTime();
+
+                    @Override
+                    public void outboundHeaders() {
+                        start = System.nanoTime();
+                    }
+
                     @Override
                     public void streamClosed(Status status) {
                         if (!status.isOk()) {
-                            long end = System.nanoTime();
                             failedAttempts.increment();
-                            failedAttemptEnds.add(end);
-                            slowestFailedAttemptNanos.accumulateAndGet(end - start, Math::max);
+                            failedAttemptTimes.add(new FailedAttempt(start, System.nanoTime()));
                         }
                     }
                 };
