@@ -79,7 +79,8 @@ public final class OrderServer implements AutoCloseable {
         try {
             Config dbConfig = config.get("db");
             DatabaseSettings database = database(dbConfig, resources);
-            Migrations.apply(database);
+            Migrations.apply(database, dbConfig.get("startup-timeout").as(Duration.class)
+                    .orElse(Duration.ofSeconds(60)));
 
             DatabaseCircuit circuit = DatabaseCircuit.primary();
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),

@@ -5,16 +5,19 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.grpc.Context;
 import io.helidon.dbclient.DbClientException;
@@ -34,14 +37,21 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final Executor CANCELLER = cancel -> Thread.ofVirtual().name("statement-cancel").start(cancel);
     /** What PostgreSQL says of a cancelled statement (query_canceled). */
     private static final String QUERY_CANCELED = "57014";
+    /** What PostgreSQL says of a write where none is allowed (read_only_sql_transaction). */
+    private static final String READ_ONLY = "25006";
+    /** How long a call waits for a pooled connection before it looks whether the circuit has opened meanwhile. */
+    private static final long WAIT_SLICE_MILLIS = 100;
 
     private final HikariDataSource dataSource;
+    /** The pool inside dataSource: it takes a timeout for each wait for a connection. */
+    private final HikariPool pool;
     /** Connections made as the pool makes them, but outside it: for the health check. */
     private final DriverDataSource unpooled;
     private final DatabaseCircuit circuit;
 
     private ConnectionPool(HikariDataSource dataSource, DriverDataSource unpooled, DatabaseCircuit circuit) {
         this.dataSource = dataSource;
+        this.pool = (HikariPool) dataSource.getHikariPoolMXBean();
         this.unpooled = unpooled;
         this.circuit = circuit;
     }
@@ -55,20 +65,29 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         config.setPassword(password);
         DriverDataSource unpooled = new DriverDataSource(url, config.getDriverClassName(), config.getDataSourceProperties(),
                                                          user, password);
-        return new ConnectionPool(new HikariDataSource(config), unpooled, circuit);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        circuit.whenOpened(dataSource.getHikariPoolMXBean()::softEvictConnections);
+        return new ConnectionPool(dataSource, unpooled, circuit);
     }
 
     /**
-     * Whether the database answers a query on a new connection, made as the pool makes them but
-     * outside it: the pool's own attempts back off for up to 5 s while the database is down, and would
-     * hide its return for that long.
+     * Whether the database answers a query and takes writes, on a new connection made as the pool
+     * makes them but outside it: the pool's own attempts back off for up to 5 s while the database is
+     * down, and would hide its return for that long. A standby, or a primary being demoted, answers
+     * but takes no writes: the service cannot work on it.
      */
     public void probe(Duration timeout) throws SQLException {
         int seconds = (int) Math.max(1, timeout.toSeconds());
         unpooled.setLoginTimeout(seconds);
-        try (Connection connection = unpooled.getConnection(); Statement query = connection.createStatement()) {
+        try (Connection connection = unpooled.getConnection();
+             Statement query = connection.createStatement()) {
             query.setQueryTimeout(seconds);
-            query.execute("SELECT 1");
+            try (ResultSet readOnly = query.executeQuery("SHOW transaction_read_only")) {
+                readOnly.next();
+                if (!"off".equals(readOnly.getString(1))) {
+                    throw new SQLException("the database takes no writes (transaction_read_only is on)", READ_ONLY);
+                }
+            }
         }
     }
 
@@ -88,7 +107,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
                     "the database is unreachable; calls fail at once until a probe gets a connection"));
         }
         try {
-            return CancelWithCall.wrap(dataSource.getConnection(), call);
+            return CancelWithCall.wrap(borrow(), call, circuit);
         } catch (SQLException e) {
             // Hikari gives the reason it could not make a connection as the cause; none means the
             // pool was busy for connectionTimeout, which says nothing of the database.
@@ -96,6 +115,26 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
                 circuit.unreachable();
             }
             throw new DbClientException("No database connection available", e);
+        }
+    }
+
+    /**
+     * A connection from the pool, waited for up to connectionTimeout, but no longer once the circuit
+     * opens: when the database goes away, the connections of the pool break and none can be made, and
+     * the calls queued for one (there are more calls than connections under load) would otherwise
+     * wait it out.
+     */
+    private Connection borrow() throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(dataSource.getConnectionTimeout());
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                return pool.getConnection(Math.max(1, Math.min(WAIT_SLICE_MILLIS, left)));
+            } catch (SQLTransientConnectionException timedOut) {
+                if (circuit.isOpen() || left <= WAIT_SLICE_MILLIS) {
+                    throw timedOut;
+                }
+            }
         }
     }
 
@@ -120,21 +159,26 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     /**
      * A connection that cancels its running statement when the call's context is cancelled, from the
      * moment it is taken from the pool until it is given back. DbClient runs one statement at a time
-     * on a connection: the one prepared last is the one that may be running.
+     * on a connection: the one prepared last is the one that may be running. Given back broken, it
+     * opens the circuit.
      */
     private static final class CancelWithCall implements InvocationHandler, Context.CancellationListener {
 
         private final Connection connection;
         private final Context call;
+        private final DatabaseCircuit circuit;
         private volatile Statement last;
+        /** Closed by the call's thread, which is the only one to use it. */
+        private boolean givenBack;
 
-        private CancelWithCall(Connection connection, Context call) {
+        private CancelWithCall(Connection connection, Context call, DatabaseCircuit circuit) {
             this.connection = connection;
             this.call = call;
+            this.circuit = circuit;
         }
 
-        static Connection wrap(Connection connection, Context call) {
-            CancelWithCall handler = new CancelWithCall(connection, call);
+        static Connection wrap(Connection connection, Context call, DatabaseCircuit circuit) {
+            CancelWithCall handler = new CancelWithCall(connection, call, circuit);
             call.addListener(handler, CANCELLER);
             return (Connection) Proxy.newProxyInstance(ConnectionPool.class.getClassLoader(),
                                                        new Class<?>[] {Connection.class}, handler);
@@ -142,9 +186,16 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            if (method.getName().equals("close")) {
+            if (method.getName().equals("close") && !givenBack) {
+                givenBack = true; // DbClient may close it again, which Hikari ignores
                 call.removeListener(this);
                 last = null;
+                // Hikari closes a connection that failed with a connection error (the server gone,
+                // the session ended) at once: the database may be gone with it, and the other
+                // connections too, which the calls to come would otherwise try one by one.
+                if (connection.isClosed()) {
+                    circuit.unreachable();
+                }
             }
             Object result;
             try {

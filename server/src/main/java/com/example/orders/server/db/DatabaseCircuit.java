@@ -1,14 +1,17 @@
 package com.example.orders.server.db;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Whether calls try the database at all. While it is known to be unreachable, calls fail at once with
  * UNAVAILABLE instead of each waiting the pool's connection timeout on a dead database (for a standby:
  * reads go to the primary at once, see {@link Reads}). The health check opens and closes it, and
  * checks every 100 ms while it is open, so that the database's return is seen within a second; a call
- * that could not get a connection because none could be made opens it too, and has the health check
- * run at once.
+ * that could not get a connection because none could be made, or whose connection broke, opens it
+ * too, and has the health check run at once. Opening it also drops the pool's connections: they lead
+ * to a database that is gone, or after a failover to one that is no longer the primary.
  */
 public final class DatabaseCircuit {
 
@@ -18,7 +21,7 @@ public final class DatabaseCircuit {
     private final String whileOpen;
     private final String whileClosed;
     private volatile boolean open;
-    private volatile Runnable onOpen = () -> { };
+    private final List<Runnable> onOpen = new CopyOnWriteArrayList<>();
 
     private DatabaseCircuit(String database, String whileOpen, String whileClosed) {
         this.database = database;
@@ -36,9 +39,9 @@ public final class DatabaseCircuit {
         return new DatabaseCircuit("Standby", "reads go to the primary", "reads go to it");
     }
 
-    /** What to run when the circuit opens: a health check, which closes it once the database answers. */
+    /** Something to run each time the circuit opens: a health check, which closes it once the database answers. */
     public void whenOpened(Runnable action) {
-        onOpen = action;
+        onOpen.add(action);
     }
 
     /** True while calls fail at once (a standby's: while reads go to the primary). */
@@ -59,7 +62,7 @@ public final class DatabaseCircuit {
         if (!open) {
             open = true;
             LOG.log(Level.WARNING, "{0} unreachable: {1} until it answers again", database, whileOpen);
-            onOpen.run();
+            onOpen.forEach(Runnable::run);
         }
     }
 }

@@ -9,8 +9,13 @@ import java.util.Set;
 /** What a database failure means for the call, read from the SQLSTATEs in its cause chain. */
 public final class SqlStates {
 
-    /** Besides class 08 (connection exception): a database that cannot serve us right now. */
+    /**
+     * Besides class 08 (connection exception): a database that cannot serve us right now. A call
+     * that fails with one of them may or may not have committed (the connection was lost during the
+     * commit), and its client learns which by retrying it: CreateOrder is idempotent by request_id.
+     */
     private static final Set<String> UNAVAILABLE = Set.of(
+            "25006", // read_only_sql_transaction: a standby, or a primary being demoted; nothing written
             "53300", // too_many_connections
             "57P01", // admin_shutdown
             "57P02", // crash_shutdown
