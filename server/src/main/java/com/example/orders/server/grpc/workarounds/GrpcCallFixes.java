@@ -27,7 +27,8 @@ import io.grpc.Status;
  * reset, which Helidon takes for a protocol error that ends the connection.</li>
  * <li>A write waiting for the client's flow-control window when the client resets the stream is
  * interrupted: Helidon would wait for a window update that never comes, up to flow-control-timeout,
- * with the call's work (an export's transaction) held open.</li>
+ * with the call's work (an export's transaction) held open. {@link InterruptibleWrites} keeps the
+ * interrupt out of socket writes, where it would close the connection.</li>
  * </ul>
  */
 public final class GrpcCallFixes implements ServerInterceptor {
@@ -91,11 +92,11 @@ public final class GrpcCallFixes implements ServerInterceptor {
     private static final class FixedCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
 
         private final boolean oneRequest;
+        private final InterruptibleWrites writes = new InterruptibleWrites();
         private boolean listening;
         private boolean requestOver;
         private Status heldStatus;
         private Metadata heldTrailers;
-        private Thread writer;
 
         FixedCall(ServerCall<Q, R> call) {
             super(call);
@@ -133,23 +134,11 @@ public final class GrpcCallFixes implements ServerInterceptor {
             if (isCancelled()) {
                 return;
             }
-            synchronized (this) {
-                writer = Thread.currentThread();
-            }
-            try {
-                super.sendMessage(message);
-            } finally {
-                synchronized (this) {
-                    writer = null;
-                    Thread.interrupted(); // an interrupt meant for this write goes no further
-                }
-            }
+            writes.run(() -> super.sendMessage(message));
         }
 
-        synchronized void interruptWriter() {
-            if (writer != null) {
-                writer.interrupt();
-            }
+        void interruptWriter() {
+            writes.interrupt();
         }
 
         @Override
