@@ -21,11 +21,15 @@ import com.example.orders.v1.Customer;
 import com.example.orders.v1.GetCustomerRequest;
 import com.example.orders.v1.ListProductsRequest;
 import com.example.orders.v1.Order;
+import com.example.orders.v1.OrderServiceGrpc;
 import com.example.orders.v1.Product;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
 import io.grpc.Status.Code;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,5 +96,29 @@ class ServiceLimitsTest {
         }
         assertEquals(customer.getId(), service.stub()
                 .getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build()).getId());
+    }
+
+    /**
+     * A call takes its slot once its request has arrived: calls whose request never comes (a client
+     * that died, or stalls on purpose) cannot fill the gate.
+     */
+    @Test
+    void callsWhoseRequestNeverComesTakeNoSlot() {
+        Customer customer = service.customer();
+        List<ClientCall<GetCustomerRequest, Customer>> stalled = IntStream.range(0, 10).mapToObj(i -> {
+            ClientCall<GetCustomerRequest, Customer> call = service.channel().newCall(
+                    OrderServiceGrpc.getGetCustomerMethod(), CallOptions.DEFAULT);
+            call.start(new ClientCall.Listener<>() { }, new Metadata()); // headers only, no request
+            call.request(1);
+            return call;
+        }).toList();
+        try {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(customer.getId(), service.stub()
+                        .getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build()).getId());
+            }
+        } finally {
+            stalled.forEach(call -> call.cancel("done", null));
+        }
     }
 }

@@ -65,13 +65,13 @@ final class DatabaseHealth implements AutoCloseable {
      */
     static DatabaseHealth start(ConnectionPool pool, DatabaseCircuit circuit, HealthStatusManager grpcHealth,
                                 Duration interval) {
-        DatabaseCheck probe = new DatabaseCheck("database", pool, interval);
+        DatabaseCheck probe = new DatabaseCheck("database", pool, interval, true);
         return start(new DatabaseHealth(probe, probe, circuit, grpcHealth, interval));
     }
 
     /** A standby's: the same, its check named "database-replica", and no gRPC health. */
     static DatabaseHealth startForStandby(ConnectionPool pool, DatabaseCircuit circuit, Duration interval) {
-        DatabaseCheck probe = new DatabaseCheck("database-replica", pool, interval);
+        DatabaseCheck probe = new DatabaseCheck("database-replica", pool, interval, false);
         return start(new DatabaseHealth(probe, new StandbyCheck(probe, circuit), circuit, null, interval));
     }
 
@@ -140,7 +140,8 @@ final class DatabaseHealth implements AutoCloseable {
      * Named "database" on /observe/health; readiness, since a restart does not bring a database back.
      * It asks the database itself, on a connection of its own, not the pool (see ConnectionPool.probe).
      */
-    private record DatabaseCheck(String name, ConnectionPool pool, Duration timeout) implements HealthCheck {
+    private record DatabaseCheck(String name, ConnectionPool pool, Duration timeout, boolean writable)
+            implements HealthCheck {
 
         @Override
         public HealthCheckType type() {
@@ -150,7 +151,7 @@ final class DatabaseHealth implements AutoCloseable {
         @Override
         public HealthCheckResponse call() {
             try {
-                pool.probe(timeout);
+                pool.probe(timeout, writable);
                 return HealthCheckResponse.builder().status(HealthCheckResponse.Status.UP).build();
             } catch (SQLException e) {
                 return HealthCheckResponse.builder()

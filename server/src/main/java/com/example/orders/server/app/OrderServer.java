@@ -260,8 +260,8 @@ public final class OrderServer implements AutoCloseable {
     public void close() {
         LOG.log(Level.INFO, "Stopping: {0} calls in flight, grace period {1}", gate.inFlight(), gracePeriod);
         health.close(); // also among the resources, for a failed start: closing it again does nothing
-        orderService.stopWatches();
         try {
+            orderService.stopWatches(Duration.ofSeconds(1));
             if (!gate.drain(gracePeriod)) {
                 LOG.log(Level.WARNING, "{0} calls still running after the grace period are cut off", gate.inFlight());
             }

@@ -71,12 +71,12 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /**
-     * Whether the database answers a query and takes writes, on a new connection made as the pool
-     * makes them but outside it: the pool's own attempts back off for up to 5 s while the database is
-     * down, and would hide its return for that long. A standby, or a primary being demoted, answers
-     * but takes no writes: the service cannot work on it.
+     * Whether the database answers a query, and takes writes if {@code writable}, on a new connection
+     * made as the pool makes them but outside it: the pool's own attempts back off for up to 5 s while
+     * the database is down, and would hide its return for that long. A standby, or a primary being
+     * demoted, answers but takes no writes: the service cannot work on it as its primary.
      */
-    public void probe(Duration timeout) throws SQLException {
+    public void probe(Duration timeout, boolean writable) throws SQLException {
         int seconds = (int) Math.max(1, timeout.toSeconds());
         unpooled.setLoginTimeout(seconds);
         try (Connection connection = unpooled.getConnection();
@@ -84,7 +84,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
             query.setQueryTimeout(seconds);
             try (ResultSet readOnly = query.executeQuery("SHOW transaction_read_only")) {
                 readOnly.next();
-                if (!"off".equals(readOnly.getString(1))) {
+                if (writable && !"off".equals(readOnly.getString(1))) {
                     throw new SQLException("the database takes no writes (transaction_read_only is on)", READ_ONLY);
                 }
             }

@@ -3,7 +3,6 @@ package com.example.orders.server.grpc;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -45,39 +44,43 @@ public final class CallGate implements ServerInterceptor {
         if (watchMethods.contains(call.getMethodDescriptor().getFullMethodName())) {
             return next.startCall(call, headers);
         }
-        if (inFlight.incrementAndGet() > maxConcurrentCalls) {
-            leave();
-            return reject(call, Status.RESOURCE_EXHAUSTED.withDescription(
-                    "more than " + maxConcurrentCalls + " calls in flight, retry later"));
-        }
-        // The slot is given back once, at the first sign that the call is over: its close, or the
-        // transport's word that it completed or was cancelled (it may be closed outside this gate).
-        AtomicBoolean left = new AtomicBoolean();
-        Runnable leaveOnce = () -> {
-            if (left.compareAndSet(false, true)) {
-                leave();
-            }
-        };
+        Slot slot = new Slot();
         ServerCall.Listener<Q> listener = next.startCall(new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                try {
-                    super.close(status, trailers);
-                } finally {
-                    leaveOnce.run();
-                }
+                // Before the close goes out: a client that sends its next call once it has this answer
+                // must find the slot free.
+                slot.free();
+                super.close(status, trailers);
             }
         }, headers);
         return new SimpleForwardingServerCallListener<>(listener) {
+            /**
+             * The work starts once the request has arrived, and the slot is taken then: a call whose
+             * request never comes (its connection died, say, which Helidon does not tell the call)
+             * holds none.
+             */
+            @Override
+            public void onHalfClose() {
+                Status refused = slot.take();
+                if (refused != null) {
+                    call.close(refused, new Metadata());
+                    return;
+                }
+                super.onHalfClose();
+            }
+
+            // The slot is given back once, at the first sign that the call is over: its close, or the
+            // transport's word that it completed or was cancelled (it may be closed outside this gate).
             @Override
             public void onComplete() {
-                leaveOnce.run();
+                slot.free();
                 super.onComplete();
             }
 
             @Override
             public void onCancel() {
-                leaveOnce.run();
+                slot.free();
                 super.onCancel();
             }
         };
@@ -107,6 +110,39 @@ public final class CallGate implements ServerInterceptor {
         if (inFlight.decrementAndGet() == 0) {
             synchronized (idle) {
                 idle.notifyAll();
+            }
+        }
+    }
+
+    /** A call's place in the count: taken at most once, given back at most once. */
+    private final class Slot {
+
+        private static final int WAITING = 0;
+        private static final int TAKEN = 1;
+        private static final int FREED = 2;
+
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        /** Takes a place if there is one: null, else the status that refuses the call. */
+        Status take() {
+            if (draining) {
+                return Status.UNAVAILABLE.withDescription("the server is shutting down, retry");
+            }
+            if (inFlight.incrementAndGet() > maxConcurrentCalls) {
+                leave();
+                return Status.RESOURCE_EXHAUSTED.withDescription(
+                        "more than " + maxConcurrentCalls + " calls in flight, retry later");
+            }
+            if (!state.compareAndSet(WAITING, TAKEN)) {
+                leave(); // the call ended before its request came
+                return Status.CANCELLED.withDescription("the call ended");
+            }
+            return null;
+        }
+
+        void free() {
+            if (state.getAndSet(FREED) == TAKEN) {
+                leave();
             }
         }
     }

@@ -1,5 +1,6 @@
 package com.example.orders.server.grpc;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -252,10 +253,17 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
         return resumeAfter;
     }
 
-    /** Ends every watch at its next wake-up, with UNAVAILABLE: they would never end by themselves. */
-    public void stopWatches() {
+    /**
+     * Ends every watch with UNAVAILABLE (they would never end by themselves), and waits up to
+     * {@code wait} for them to have sent it: the server stopping next would cut them off unanswered.
+     */
+    public void stopWatches(Duration wait) throws InterruptedException {
         stopping = true;
         notifications.signal();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (watchers.availablePermits() < limits.maxConcurrentWatchers() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static <T> void reply(StreamObserver<T> responses, T response) {
