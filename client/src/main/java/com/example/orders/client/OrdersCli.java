@@ -156,7 +156,7 @@ public final class OrdersCli {
                 printJsonLines(stub.exportOrders(export), System.out);
             } else {
                 Message response = call(stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS), request);
-                System.out.println(JsonFormat.printer().includingDefaultValueFields().print(response));
+                System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
             }
             return 0;
         } catch (StatusRuntimeException e) {
@@ -174,7 +174,7 @@ public final class OrdersCli {
      */
     private static int watch(String target, WatchOrderEventsRequest request, long maxEvents) throws InterruptedException {
         ManagedChannel channel = Targets.channelBuilder(target).usePlaintext().build();
-        JsonFormat.Printer printer = JsonFormat.printer().includingDefaultValueFields().omittingInsignificantWhitespace();
+        JsonFormat.Printer printer = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
         OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
         WatchOrderEventsRequest next = request;
         long printed = 0;
@@ -327,7 +327,7 @@ public final class OrdersCli {
     /** One compact JSON object per line (JSON Lines), each printed as soon as it arrives. */
     static void printJsonLines(Iterator<? extends Message> messages, PrintStream out)
             throws InvalidProtocolBufferException {
-        JsonFormat.Printer printer = JsonFormat.printer().includingDefaultValueFields().omittingInsignificantWhitespace();
+        JsonFormat.Printer printer = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
         while (messages.hasNext()) {
             out.println(printer.print(messages.next()));
         }

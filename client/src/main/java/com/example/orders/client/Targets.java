@@ -11,6 +11,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
+import io.grpc.StatusOr;
 
 /**
  * The channels of the CLI and the load generator: to one target, or to several given as
@@ -62,7 +63,7 @@ final class Targets {
 
                 @Override
                 public void start(Listener2 listener) {
-                    listener.onResult(ResolutionResult.newBuilder().setAddresses(addresses).build());
+                    listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(addresses)).build());
                 }
 
                 @Override

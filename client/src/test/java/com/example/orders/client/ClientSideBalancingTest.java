@@ -20,7 +20,7 @@ class ClientSideBalancingTest {
             String targets = "127.0.0.1:" + first.port() + ",127.0.0.1:" + second.port();
             LoadOptions options = new LoadOptions(new Workload(Workload.Rpc.GET_ORDER, 1, 1, 1_000, 1), 1, 1,
                                                   Duration.ZERO, Duration.ofMinutes(1), 40, Duration.ofSeconds(10),
-                                                  Optional.empty());
+                                                  true, Optional.empty());
 
             LoadResult result = LoadGenerator.run(targets, options, new PrintStream(OutputStream.nullOutputStream()));
 
