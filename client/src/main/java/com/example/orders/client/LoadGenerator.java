@@ -203,7 +203,9 @@ final class LoadGenerator {
                 @Override
                 public void onError(Throwable error) {
                     Status status = Status.fromThrowable(error);
-                    firstErrors.putIfAbsent(status.getCode(), String.valueOf(status.getDescription()));
+                    // The cause says more than grpc-java's description of a transport error ("http2 exception").
+                    firstErrors.putIfAbsent(status.getCode(), status.getDescription()
+                            + (status.getCause() == null ? "" : " (" + status.getCause() + ")"));
                     ended(sent, status.getCode(), 0);
                     afterErrors.execute(Slot.this::send);
                 }
