@@ -79,12 +79,15 @@ public enum Sql {
 
     /**
      * Locks the ordered products in ascending id order, the same order in every transaction that
-     * locks several products, so that concurrent orders queue instead of deadlocking.
+     * locks several products, so that concurrent orders queue instead of deadlocking. The ids come
+     * through a sub-select so that PostgreSQL sees no array's length when it plans: given the bare
+     * parameter, it estimated fewer rows for each call's own plan than for the generic one, and so
+     * planned the statement again at every call (70-90 µs of its CPU per CreateOrder).
      */
     LOCK_PRODUCTS("""
             SELECT id, sku, price_cents, stock
             FROM products
-            WHERE id = ANY(:product_ids)
+            WHERE id = ANY(CAST((SELECT :product_ids) AS bigint[]))
             ORDER BY id
             FOR UPDATE"""),
 
@@ -180,7 +183,7 @@ public enum Sql {
 
     /** Tells the listening instances that events got their positions. */
     NOTIFY_EVENTS_SEQUENCED("""
-            SELECT pg_notify('order_events', '') AS notified"""),
+            SELECT pg_notify('order_events_sequenced', '') AS notified"""),
 
     /**
      * The first and last positions held, 0 when none: a watch starts after the last, or checks that
