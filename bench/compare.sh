@@ -66,12 +66,17 @@ for i in "${!commits[@]}"; do
     pid[$commit]=$!
     server_pids+=("$!")
 done
-# Clock ticks used so far by PostgreSQL's background processes and the backends of the benchmark
-# database (a backend's title names its database; the other processes name no client).
+# "PID TICKS" for each of PostgreSQL's background processes and the benchmark database's backends (a
+# backend's title names its database; the other processes name no client): clock ticks used so far.
 postmaster_pid=$(head -1 "$(psql -d "$BENCH_DB" -Atc 'SHOW data_directory')/postmaster.pid")
-postgres_ticks() {
+postgres_sample() {
     ps -o pid=,args= --ppid "$postmaster_pid" | awk -v db=" $BENCH_DB " 'index($0, db) || !/\(|\[local\]/ {print $1}' |
-        sed 's|.*|/proc/&/stat|' | { xargs cat 2>/dev/null || true; } | awk '{s += $14 + $15} END {print s + 0}'
+        sed 's|.*|/proc/&/stat|' | { xargs cat 2>/dev/null || true; } | awk '{print $1, $14 + $15}'
+}
+# The ticks PostgreSQL used between two samples, process by process: one that started in between
+# counts from 0, one that ended in between (a health check's connection) is left out.
+postgres_ticks() { # BEFORE AFTER
+    awk 'NR == FNR { start[$1] = $2; next } { used += $2 - start[$1] } END { print used + 0 }' <(echo "$1") <(echo "$2")
 }
 load() { # COMMIT LOAD-OPTIONS...
     local commit=$1
@@ -93,13 +98,13 @@ for round in $(seq "$ROUNDS"); do
         log "round $round: $case"
         for commit in "${order[@]}"; do
             rpc=${case%%:*} concurrency=${case##*:} json=$work/$commit-$round-${case/:/-c}.json
-            before=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat") pg_before=$(postgres_ticks)
+            before=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat") pg_before=$(postgres_sample)
             load "$commit" --rpc "$rpc" --concurrency "$concurrency" --duration "${DURATION}s" --json "$json" \
                 >/dev/null 2>&1 || true
-            after=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat") pg_after=$(postgres_ticks)
+            after=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat") pg_after=$(postgres_sample)
             # clock ticks to microseconds per call
             jq -r --arg c "$commit" --arg case "$case" --argjson ticks $((after - before)) --argjson hz "$(getconf CLK_TCK)" \
-                --argjson pg $((pg_after - pg_before)) \
+                --argjson pg "$(postgres_ticks "$pg_before" "$pg_after")" \
                 '[$case, $c, .callsPerSecond, .latencyMs.p50, .latencyMs.p99, ($ticks / $hz * 1e6 / .calls),
                   ((.statusCounts | to_entries | map(select(.key != "OK") | .value) | add) // 0),
                   ($pg / $hz * 1e6 / .calls)] | @tsv' \
