@@ -3,9 +3,9 @@
 # bench/run.sh seeds. Every commit's server runs at once; each case runs on every commit one after
 # the other, ROUNDS times, the order of the commits reversed every other round, so that a machine
 # whose speed drifts weighs on all alike. Per commit and case it prints calls/s, p50 and p99 at the
-# client, and the service JVM's CPU time per call (user + system from /proc, JIT and GC included):
-# on a shared 2-core machine the figure that depends least on what else runs. A Markdown table,
-# means over the rounds.
+# client, the service JVM's CPU time per call (user + system from /proc, JIT and GC included): on a
+# shared 2-core machine the figure that depends least on what else runs, and PostgreSQL's (its
+# background processes and the benchmark database's backends). A Markdown table, means over the rounds.
 #
 # usage: bench/compare.sh COMMIT...        e.g. bench/compare.sh 37b2ae7 HEAD
 #
@@ -66,6 +66,18 @@ for i in "${!commits[@]}"; do
     pid[$commit]=$!
     server_pids+=("$!")
 done
+# "PID TICKS" for each of PostgreSQL's background processes and the benchmark database's backends (a
+# backend's title names its database; the other processes name no client): clock ticks used so far.
+postmaster_pid=$(head -1 "$(psql -d "$BENCH_DB" -Atc 'SHOW data_directory')/postmaster.pid")
+postgres_sample() {
+    ps -o pid=,args= --ppid "$postmaster_pid" | awk -v db=" $BENCH_DB " 'index($0, db) || !/\(|\[local\]/ {print $1}' |
+        sed 's|.*|/proc/&/stat|' | { xargs cat 2>/dev/null || true; } | awk '{print $1, $14 + $15}'
+}
+# The ticks PostgreSQL used between two samples, process by process: one that started in between
+# counts from 0, one that ended in between (a health check's connection) is left out.
+postgres_ticks() { # BEFORE AFTER
+    awk 'NR == FNR { start[$1] = $2; next } { used += $2 - start[$1] } END { print used + 0 }' <(echo "$1") <(echo "$2")
+}
 load() { # COMMIT LOAD-OPTIONS...
     local commit=$1
     shift
@@ -86,33 +98,38 @@ for round in $(seq "$ROUNDS"); do
         log "round $round: $case"
         for commit in "${order[@]}"; do
             rpc=${case%%:*} concurrency=${case##*:} json=$work/$commit-$round-${case/:/-c}.json
-            before=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat")
+            before=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat") pg_before=$(postgres_sample)
             load "$commit" --rpc "$rpc" --concurrency "$concurrency" --duration "${DURATION}s" --json "$json" \
                 >/dev/null 2>&1 || true
-            after=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat")
+            after=$(awk '{print $14 + $15}' "/proc/${pid[$commit]}/stat") pg_after=$(postgres_sample)
             # clock ticks to microseconds per call
             jq -r --arg c "$commit" --arg case "$case" --argjson ticks $((after - before)) --argjson hz "$(getconf CLK_TCK)" \
+                --argjson pg "$(postgres_ticks "$pg_before" "$pg_after")" \
                 '[$case, $c, .callsPerSecond, .latencyMs.p50, .latencyMs.p99, ($ticks / $hz * 1e6 / .calls),
-                  ((.statusCounts | to_entries | map(select(.key != "OK") | .value) | add) // 0)] | @tsv' \
+                  ((.statusCounts | to_entries | map(select(.key != "OK") | .value) | add) // 0),
+                  ($pg / $hz * 1e6 / .calls)] | @tsv' \
                 "$json" | tee -a "$work/results.tsv" >&2
         done
     done
 done
 
-echo "| case | commit | calls/s | p50 ms | p99 ms | service CPU per call (rounds' range) | failed calls |"
-echo "|---|---|---:|---:|---:|---:|---:|"
+echo "| case | commit | calls/s | p50 ms | p99 ms | service CPU per call (rounds' range) | PostgreSQL CPU per call (rounds' range) | failed calls |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
 awk -F'\t' -v order="${commits[*]}" -v cases="$CASES" '
     {
         key = $1 SUBSEP $2; n[key]++; cps[key] += $3; p50[key] += $4; p99[key] += $5; cpu[key] += $6; failed[key] += $7
+        pg[key] += $8
         if (!(key in low) || $6 < low[key]) low[key] = $6
         if (!(key in high) || $6 > high[key]) high[key] = $6
+        if (!(key in pglow) || $8 < pglow[key]) pglow[key] = $8
+        if (!(key in pghigh) || $8 > pghigh[key]) pghigh[key] = $8
     }
     END {
         split(cases, cs, " "); split(order, os, " ")
         for (i = 1; i in cs; i++) for (j = 1; j in os; j++) {
             key = cs[i] SUBSEP os[j]
-            if (n[key]) printf "| %s | %s | %.0f | %.2f | %.1f | %.0f µs (%.0f–%.0f) | %d |\n", cs[i], os[j],
-                cps[key] / n[key], p50[key] / n[key], p99[key] / n[key], cpu[key] / n[key], low[key], high[key],
-                failed[key]
+            if (n[key]) printf "| %s | %s | %.0f | %.2f | %.1f | %.0f µs (%.0f–%.0f) | %.0f µs (%.0f–%.0f) | %d |\n",
+                cs[i], os[j], cps[key] / n[key], p50[key] / n[key], p99[key] / n[key], cpu[key] / n[key], low[key],
+                high[key], pg[key] / n[key], pglow[key], pghigh[key], failed[key]
         }
     }' "$work/results.tsv"

@@ -49,8 +49,8 @@ class GrpcPipelineTest {
                                                    Services.get(MeterRegistry.class)).build();
 
         assertEquals(List.of("ContextSettingServerInterceptor", // Helidon's own
-                             "GrpcCallFixes", "StatementCounting", "AccessLog", "CallMetrics", "OversizedRequests",
-                             "ServerCallContext"),
+                             "UnaryResponseWrites", "GrpcCallFixes", "StatementCounting", "AccessLog", "CallMetrics",
+                             "OversizedRequests", "ServerCallContext"),
                      routing.interceptors().stream().map(interceptor -> interceptor.getClass().getSimpleName()).toList());
     }
 

@@ -7,16 +7,25 @@ import com.example.orders.server.db.EventNotifications;
 import com.example.orders.server.db.EventStore;
 
 /**
- * Gives committed order events their positions as soon as they are told of (see EventStore.sequence;
- * every instance runs one, one at a time does the work), and prunes old events once a minute, or
- * every tenth of the retention if that is shorter.
+ * Gives committed order events their positions (see EventStore.sequence; every instance runs one, one
+ * at a time does the work): as soon as a call of this instance has committed one, but at most once per
+ * {@link #SPACING}, and every {@link #POLL_MILLIS} for the events of instances that stopped before
+ * their sequencer got to them. Prunes old events once a minute, or every tenth of the retention if
+ * that is shorter.
  */
 final class EventSequencer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EventSequencer.class.getName());
     private static final int BATCH = 1000;
-    /** The longest a committed event waits for its position if its notification was lost. */
+    /** The longest a committed event waits for its position if no sequencer was told of it. */
     private static final long POLL_MILLIS = 200;
+    /**
+     * The least time between the starts of two runs. A run is a transaction of three statements and a
+     * NOTIFY; spaced, one run gives positions to every event committed since the last, instead of one
+     * run per commit, and an event waits at most this much longer for its position, only when events
+     * come faster than this.
+     */
+    private static final Duration SPACING = Duration.ofMillis(5);
     /** Events deleted per statement, each its own short transaction. */
     private static final int PRUNE_BATCH = 10_000;
 
@@ -52,8 +61,10 @@ final class EventSequencer implements AutoCloseable {
     private void run() {
         long nextPrune = System.nanoTime();
         boolean failing = false;
+        EventNotifications.Signal written = notifications.written();
         while (running) {
-            long seen = notifications.version();
+            long seen = written.version();
+            long started = System.nanoTime();
             try {
                 if (events.sequence(BATCH) == BATCH) {
                     continue; // more are waiting
@@ -68,7 +79,11 @@ final class EventSequencer implements AutoCloseable {
                     LOG.log(Level.INFO, "Sequencing order events again");
                     failing = false;
                 }
-                notifications.awaitAfter(seen, POLL_MILLIS);
+                written.awaitAfter(seen, POLL_MILLIS);
+                long early = started + SPACING.toNanos() - System.nanoTime();
+                if (early > 0) {
+                    Thread.sleep(Duration.ofNanos(early));
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -92,7 +107,7 @@ final class EventSequencer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        notifications.signal(); // not an interrupt, which would break the connection of a statement running
+        notifications.written().signal(); // not an interrupt, which would break the connection of a statement running
         thread.join(Duration.ofSeconds(5));
     }
 }

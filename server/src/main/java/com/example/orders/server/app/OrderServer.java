@@ -103,11 +103,11 @@ public final class OrderServer implements AutoCloseable {
                     ? Reads.onPrimary(db)
                     : readsOnStandby(standbyUrl, dbConfig, database, db, statements, statementMetrics, meters,
                                      checkInterval, healthObserver, resources);
-            OrderStore orders = new OrderStore(db, reads);
             // Events stay on the primary: the standby neither sends its NOTIFYs nor is ahead of it.
             EventStore events = new EventStore(db);
             EventNotifications notifications = EventNotifications.start(pool);
             resources.add(notifications);
+            OrderStore orders = new OrderStore(db, reads, notifications.written());
             startEventWork(config.get("events"), events, notifications, meters, resources);
 
             Config serviceConfig = config.get("service");

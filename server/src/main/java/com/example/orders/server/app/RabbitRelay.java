@@ -89,7 +89,7 @@ final class RabbitRelay implements AutoCloseable {
     private void run() {
         boolean failing = false;
         while (running) {
-            long seen = notifications.version();
+            long seen = notifications.sequenced().version();
             try {
                 if (channel == null || !channel.isOpen()) {
                     connect();
@@ -102,7 +102,7 @@ final class RabbitRelay implements AutoCloseable {
                     failing = false;
                 }
                 if (count < BATCH) {
-                    notifications.awaitAfter(seen, POLL_MILLIS);
+                    notifications.sequenced().awaitAfter(seen, POLL_MILLIS);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -181,7 +181,7 @@ final class RabbitRelay implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
-        notifications.signal(); // not an interrupt, which would break the connection of a statement running
+        notifications.sequenced().signal(); // not an interrupt, which would break the connection of a statement running
         thread.join(Duration.ofSeconds(5));
         disconnect();
     }

@@ -12,21 +12,25 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Tells this instance when order events change anywhere: it LISTENs, on a connection of its own, to
- * what the writers and the sequencer NOTIFY at their commits, and counts each wake-up as a new
- * version. Waiters (the sequencer, the relay, watchers) wait for a version after the one they last
- * acted on, with a timeout: a notification lost while the connection was down costs them no more.
+ * Tells this instance when order events change: {@link #written()} when a call of this instance has
+ * committed one (work for its sequencer; the other instances' sequencers are told by theirs, or find
+ * them when they poll), {@link #sequenced()} when events got their positions anywhere (work for
+ * watchers and the relay): it LISTENs, on a connection of its own, to what the sequencers NOTIFY at
+ * their commits. Each wake-up is a new version of its {@link Signal}. Waiters wait for a version after
+ * the one they last acted on, with a timeout: a notification lost while the connection was down
+ * costs them no more.
  */
 public final class EventNotifications implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EventNotifications.class.getName());
+    /** The channel of Sql.NOTIFY_EVENTS_SEQUENCED. */
+    private static final String SEQUENCED_CHANNEL = "order_events";
 
     private final ConnectionPool pool;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Signal written = new Signal();
+    private final Signal sequenced = new Signal();
     private final Thread listener;
     private volatile boolean running = true;
-    private long version;
 
     private EventNotifications(ConnectionPool pool) {
         this.pool = pool;
@@ -39,36 +43,57 @@ public final class EventNotifications implements AutoCloseable {
         return notifications;
     }
 
-    public long version() {
-        lock.lock();
-        try {
-            return version;
-        } finally {
-            lock.unlock();
-        }
+    /** Events were written and committed by this instance, and wait for their positions. */
+    public Signal written() {
+        return written;
     }
 
-    /** Waits until the version is past {@code seen}, or for {@code timeoutMillis}. */
-    public void awaitAfter(long seen, long timeoutMillis) throws InterruptedException {
-        lock.lock();
-        try {
-            long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (version == seen && nanos > 0 && running) {
-                nanos = changed.awaitNanos(nanos);
+    /** Events got their positions: they can be read by watchers and published. */
+    public Signal sequenced() {
+        return sequenced;
+    }
+
+    /** A count of wake-ups that waiters wait to see move. */
+    public final class Signal {
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private long version;
+
+        private Signal() {
+        }
+
+        public long version() {
+            lock.lock();
+            try {
+                return version;
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
-    }
 
-    /** A new version now: wakes every waiter. */
-    public void signal() {
-        lock.lock();
-        try {
-            version++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        /** Waits until the version is past {@code seen}, or for {@code timeoutMillis}. */
+        public void awaitAfter(long seen, long timeoutMillis) throws InterruptedException {
+            lock.lock();
+            try {
+                long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                while (version == seen && nanos > 0 && running) {
+                    nanos = changed.awaitNanos(nanos);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** A new version now: wakes every waiter. */
+        public void signal() {
+            lock.lock();
+            try {
+                version++;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -78,17 +103,17 @@ public final class EventNotifications implements AutoCloseable {
             try (Connection connection = pool.openUnpooled(); Statement statement = connection.createStatement()) {
                 // Told apart from the pool's sessions in pg_stat_activity: it is idle by design.
                 statement.execute("SELECT set_config('application_name', current_setting('application_name') || ' events', false)");
-                statement.execute("LISTEN order_events");
+                statement.execute("LISTEN " + SEQUENCED_CHANNEL);
                 if (failing) {
                     LOG.log(Level.INFO, "Listening to order events again");
                     failing = false;
                 }
-                signal(); // what happened while nobody listened
+                sequenced.signal(); // what happened while nobody listened
                 PGConnection notifications = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] received = notifications.getNotifications(1000);
                     if (received != null && received.length > 0) {
-                        signal();
+                        sequenced.signal();
                     }
                 }
             } catch (SQLException e) {
@@ -114,7 +139,8 @@ public final class EventNotifications implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        signal();
+        written.signal();
+        sequenced.signal();
         listener.interrupt();
     }
 }

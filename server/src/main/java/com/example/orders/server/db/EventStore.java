@@ -33,7 +33,7 @@ public final class EventStore {
      * the order's {@code sequence}th.
      */
     static void record(DbTransaction tx, Order order, int sequence) {
-        Sql.INSERT_ORDER_EVENT.rows(tx, Map.of(
+        Sql.INSERT_ORDER_EVENT.update(tx, Map.of(
                 "order_id", order.getId(),
                 "customer_id", order.getCustomer().getId(),
                 "sequence", sequence,

@@ -37,11 +37,14 @@ public final class OrderStore {
     private final DbClient db;
     /** The reads outside a write: on a standby when one is configured. */
     private final Reads reads;
+    /** Told once a change and its event have committed: the sequencer waits for it. */
+    private final EventNotifications.Signal eventsWritten;
     private final LongAdder ordersExported = new LongAdder();
 
-    public OrderStore(DbClient db, Reads reads) {
+    public OrderStore(DbClient db, Reads reads, EventNotifications.Signal eventsWritten) {
         this.db = db;
         this.reads = reads;
+        this.eventsWritten = eventsWritten;
     }
 
     /**
@@ -52,7 +55,7 @@ public final class OrderStore {
      * the number of lines.
      */
     public Order create(long customerId, String requestId, List<OrderLineRequest> lines) {
-        return Transactions.inTransaction(db, tx -> {
+        Order placed = Transactions.inTransaction(db, tx -> {
             List<DbRow> inserted = Sql.INSERT_ORDER.rows(tx, Map.of("customer_id", customerId, "request_id", requestId));
             if (inserted.isEmpty()) {
                 return existingOrder(tx, customerId, requestId, lines);
@@ -72,6 +75,8 @@ public final class OrderStore {
             EventStore.record(tx, order, 1);
             return order;
         });
+        eventsWritten.signal(); // a retry wrote none: its signal costs the sequencer a run that finds nothing
+        return placed;
     }
 
     public Order get(long orderId) {
@@ -152,7 +157,7 @@ public final class OrderStore {
      * apply one by one, and the order's events are numbered in the order they happened.
      */
     public Order changeStatus(long orderId, OrderStatus target) {
-        return Transactions.inTransaction(db, tx -> {
+        Order changed = Transactions.inTransaction(db, tx -> {
             List<DbRow> locked = Sql.LOCK_ORDER.rows(tx, Map.of("order_id", orderId));
             if (locked.isEmpty()) {
                 throw new NotFoundException("order " + orderId + " not found");
@@ -171,6 +176,8 @@ public final class OrderStore {
             EventStore.record(tx, order, OrderStatuses.steps(current) + 1);
             return order;
         });
+        eventsWritten.signal();
+        return changed;
     }
 
     /** The status as a filter parameter: '' matches every status. */

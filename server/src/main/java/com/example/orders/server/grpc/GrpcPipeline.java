@@ -8,6 +8,7 @@ import com.example.orders.server.grpc.workarounds.OversizedRequests;
 import com.example.orders.server.grpc.workarounds.ReflectionServer;
 import com.example.orders.server.grpc.workarounds.RequestDecoding;
 import com.example.orders.server.grpc.workarounds.ServerCallContext;
+import com.example.orders.server.grpc.workarounds.UnaryResponseWrites;
 
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
@@ -44,7 +45,8 @@ public final class GrpcPipeline {
 
         return GrpcRouting.builder()
                 .intercept(                                     // every call, to every service:
-                        new GrpcCallFixes(),                    // first, to see what goes to the wire
+                        new UnaryResponseWrites(),              // first: sends what a unary call held after all it did
+                        new GrpcCallFixes(),                    // then, to see what goes to the wire
                         new StatementCounting(),
                         new AccessLog(),
                         new CallMetrics(meters),

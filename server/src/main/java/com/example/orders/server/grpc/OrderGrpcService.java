@@ -208,19 +208,19 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
                     + " WatchOrderEvents calls running, the most this server runs at once; retry later");
         }
         Context call = Context.current();
-        Context.CancellationListener wake = cancelled -> notifications.signal();
+        Context.CancellationListener wake = cancelled -> notifications.sequenced().signal();
         call.addListener(wake, Runnable::run);
         try {
             long position = startPosition(resumeAfter);
             while (!call.isCancelled() && !stopping) {
-                long seen = notifications.version();
+                long seen = notifications.sequenced().version();
                 List<OrderEvent> batch = events.after(position, customerId, WATCH_BATCH);
                 for (OrderEvent event : batch) {
                     responses.onNext(event);
                     position = event.getEventId();
                 }
                 if (batch.size() < WATCH_BATCH) {
-                    notifications.awaitAfter(seen, WATCH_POLL_MILLIS);
+                    notifications.sequenced().awaitAfter(seen, WATCH_POLL_MILLIS);
                 }
             }
             responses.onError(call.isCancelled()
@@ -259,7 +259,7 @@ public final class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBas
      */
     public void stopWatches(Duration wait) throws InterruptedException {
         stopping = true;
-        notifications.signal();
+        notifications.sequenced().signal();
         long deadline = System.nanoTime() + wait.toNanos();
         while (watchers.availablePermits() < limits.maxConcurrentWatchers() && System.nanoTime() < deadline) {
             Thread.sleep(10);

@@ -11,8 +11,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Corrects how Helidon's {@link ServerCall} ends a call; the first interceptor of every call, so that
- * it sees exactly what goes to the transport.
+ * Corrects how Helidon's {@link ServerCall} ends a call; the first interceptor of every call after
+ * {@link UnaryResponseWrites} (which changes when a unary call's frames leave, not what they are), so
+ * that it sees exactly what goes to the transport.
  *
  * <ul>
  * <li>{@code grpc-message} is written as is, but the protocol wants it percent-encoded: clients would

@@ -29,7 +29,7 @@ import io.helidon.webserver.spi.ServerConnectionSelectorProvider;
 
 /**
  * Helidon's own HTTP/2 connections, with what they read from the client and write to the socket
- * passing through two fixes. Registered through {@code META-INF/services} ahead of Helidon's HTTP/2
+ * passing through these fixes. Registered through {@code META-INF/services} ahead of Helidon's HTTP/2
  * provider, which still makes the connections: HTTP/2 over TLS (ALPN h2) and with prior knowledge
  * (h2c, what gRPC clients use) both come here; an HTTP/1.1 upgrade to h2c does not.
  *
@@ -50,6 +50,7 @@ import io.helidon.webserver.spi.ServerConnectionSelectorProvider;
  * the frame that closed the stream was sent (§5.1, "closed"), and is never answered (§5.4.2).</li>
  * <li>Socket writes made by a call's message write run with no interrupt: see
  * {@link InterruptibleWrites}.</li>
+ * <li>A unary call's response leaves in one socket write: see {@link UnaryResponseWrites}.</li>
  * </ul>
  */
 @Weight(Weighted.DEFAULT_WEIGHT + 1)
@@ -103,7 +104,8 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
             public ServerConnection connection(ConnectionContext ctx) {
                 Streams streams = new Streams();
                 DataReader client = DataReader.create(new ClientFrames(ctx.dataReader(), streams));
-                DataWriter server = new ServerFrames(InterruptibleWrites.socketWriter(ctx.dataWriter()), streams);
+                DataWriter socket = UnaryResponseWrites.socketWriter(InterruptibleWrites.socketWriter(ctx.dataWriter()));
+                DataWriter server = new ServerFrames(socket, streams);
                 return http2.connection(new Context(ctx, client, server));
             }
         };
