@@ -157,6 +157,13 @@ run_load() { # SYSTEM PORT RPC CONCURRENCY LINES CASE
         --warmup "${WARMUP}s" --duration "$((DURATION + 2))s" --json "$base.json"
     metrics "$system" "$port" "$base.after.prom"
     log "$case $system: $(sed -n 2p "$base.txt")"
+    # A server that fails its calls answers fast: its figures would compare nothing.
+    if jq -e '(.statusCounts | to_entries | map(select(.key != "OK") | .value) | add // 0) > .calls / 100' \
+        "$base.json" >/dev/null; then
+        echo "$case: $system failed more than 1 % of its calls, so the run compares nothing:" >&2
+        grep -E 'status|first' "$base.txt" >&2
+        exit 1
+    fi
 }
 
 run_h2load() { # SYSTEM PORT RPC CONCURRENCY CASE

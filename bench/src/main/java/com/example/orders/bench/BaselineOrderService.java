@@ -147,9 +147,8 @@ final class BaselineOrderService extends OrderServiceGrpc.OrderServiceImplBase {
         }
         try (PreparedStatement statement = INSERT_ORDER_EVENT.prepare(connection, Map.of(
                 "order_id", orderId, "customer_id", request.getCustomerId(), "sequence", 1, "type", "CREATED",
-                "payload", order.toByteArray()));
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
+                "payload", order.toByteArray()))) {
+            statement.executeUpdate();
         }
         return order;
     }
