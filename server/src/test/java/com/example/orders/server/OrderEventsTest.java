@@ -3,6 +3,7 @@ package com.example.orders.server;
 import static com.example.orders.server.GrpcAssertions.assertStatus;
 import static com.example.orders.server.ServiceFixture.line;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -260,6 +261,27 @@ class OrderEventsTest {
             assertEquals(early.getId(), lateEvent.getOrderId());
             assertEquals(OrderEventType.ORDER_EVENT_TYPE_PAID, lateEvent.getType());
             assertTrue(lateEvent.getEventId() > laterEvent.getEventId());
+        }
+    }
+
+    /** A row the service did not write, whose payload is no Order, must not stop the events behind it. */
+    @Test
+    void anEventWhosePayloadIsNoOrderGoesOutWithoutItAndTheNextOnesFollow() throws Exception {
+        Customer customer = service.customer();
+        Product product = service.product(100, 10);
+        Order damaged = service.order(customer, product);
+        try (EventWatch watch = EventWatch.start(service.channel(), WatchOrderEventsRequest.newBuilder()
+                .setCustomerId(customer.getId()).setAfterEventId(0).build())) {
+            assertEquals(damaged.getId(), watch.next().getOrderId());
+            service.update("INSERT INTO order_events (order_id, customer_id, sequence, type, payload) VALUES ("
+                    + damaged.getId() + ", " + customer.getId() + ", 2, 'PAID', decode('abababab', 'hex'))");
+            Order next = service.order(customer, product);
+
+            OrderEvent withoutOrder = watch.next();
+            assertEquals(damaged.getId(), withoutOrder.getOrderId());
+            assertEquals(OrderEventType.ORDER_EVENT_TYPE_PAID, withoutOrder.getType());
+            assertFalse(withoutOrder.hasOrder(), "what the row holds is no order");
+            assertEquals(next, watch.next().getOrder(), "the events behind it follow");
         }
     }
 

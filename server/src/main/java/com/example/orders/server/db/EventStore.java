@@ -12,7 +12,6 @@ import com.example.orders.v1.OrderEventType;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
 
@@ -21,6 +20,8 @@ import io.helidon.dbclient.DbTransaction;
  * public positions by the sequencer once committed, read by watchers, and published by the relay.
  */
 public final class EventStore {
+
+    private static final System.Logger LOG = System.getLogger(EventStore.class.getName());
 
     private final DbClient db;
 
@@ -106,18 +107,23 @@ public final class EventStore {
         void publish(List<OrderEvent> events);
     }
 
+    /**
+     * The event as stored. A payload that is no Order (a row the service did not write) goes out
+     * without its order, with a warning: failing would stop every watcher and the relay at it for good.
+     */
     private static OrderEvent toEvent(DbRow row) {
+        OrderEvent.Builder event = OrderEvent.newBuilder()
+                .setEventId(row.column("position").get(Long.class))
+                .setOrderId(row.column("order_id").get(Long.class))
+                .setSequence(row.column("sequence").get(Integer.class))
+                .setType(OrderEventType.valueOf("ORDER_EVENT_TYPE_" + row.column("type").get(String.class)))
+                .setOccurredAt(Timestamps.toProto(row.column("occurred_at").get(Timestamp.class)));
         try {
-            return OrderEvent.newBuilder()
-                    .setEventId(row.column("position").get(Long.class))
-                    .setOrderId(row.column("order_id").get(Long.class))
-                    .setSequence(row.column("sequence").get(Integer.class))
-                    .setType(OrderEventType.valueOf("ORDER_EVENT_TYPE_" + row.column("type").get(String.class)))
-                    .setOccurredAt(Timestamps.toProto(row.column("occurred_at").get(Timestamp.class)))
-                    .setOrder(Order.parseFrom(row.column("payload").get(byte[].class)))
-                    .build();
+            event.setOrder(Order.parseFrom(row.column("payload").get(byte[].class)));
         } catch (InvalidProtocolBufferException e) {
-            throw new DbClientException("An order event's payload is no Order", e);
+            LOG.log(System.Logger.Level.WARNING, "Order event {0} (order {1}) has a payload that is no Order: it goes "
+                    + "out without its order", event.getEventId(), event.getOrderId());
         }
+        return event.build();
     }
 }
