@@ -66,16 +66,16 @@ public final class Reads {
      */
     <T> T inTransaction(Function<DbTransaction, T> read, BooleanSupplier nothingSent) {
         if (!standbyUsable()) {
-            return Transactions.once(primary, read);
+            return Transactions.readOnly(primary, read);
         }
         try {
-            return Transactions.once(standby, read);
+            return Transactions.readOnly(standby, read);
         } catch (RuntimeException failure) {
             if (!nothingSent.getAsBoolean()) {
                 throw failure;
             }
             throwUnlessStandbyFailed(failure);
-            return Transactions.once(primary, read);
+            return Transactions.readOnly(primary, read);
         }
     }
 

@@ -70,6 +70,34 @@ final class Transactions {
         return result;
     }
 
+    /**
+     * Runs a read in a new transaction, as {@link #once}, except that a commit that fails once the
+     * read has returned leaves its result standing: a read-only transaction's commit changes nothing,
+     * and what the read sent its client (an export's orders, all of them) was read from one snapshot.
+     * A database that went away just then fails only the calls that come after.
+     */
+    static <T> T readOnly(DbClient db, Function<DbTransaction, T> read) {
+        DbTransaction tx = db.transaction();
+        T result;
+        try {
+            result = read.apply(tx);
+        } catch (RuntimeException | Error failure) {
+            try {
+                tx.rollback();
+            } catch (RuntimeException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+            throw failure;
+        }
+        try {
+            tx.commit();
+        } catch (RuntimeException failure) {
+            LOG.log(Level.INFO, "A read's commit failed after the read had finished ({0}); its result stands",
+                    SqlStates.sqlState(failure));
+        }
+        return result;
+    }
+
     /** Full jitter: uniformly up to 10, 20, 40 ms, so that the transactions that collided spread out. */
     private static long backoffMillis(int attempt) {
         return ThreadLocalRandom.current().nextLong(BASE_BACKOFF_MILLIS << attempt) + 1;
