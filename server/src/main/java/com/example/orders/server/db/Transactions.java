@@ -55,17 +55,7 @@ final class Transactions {
      */
     static <T> T once(DbClient db, Function<DbTransaction, T> work) {
         DbTransaction tx = db.transaction();
-        T result;
-        try {
-            result = work.apply(tx);
-        } catch (RuntimeException | Error failure) {
-            try {
-                tx.rollback();
-            } catch (RuntimeException rollbackFailure) {
-                failure.addSuppressed(rollbackFailure);
-            }
-            throw failure;
-        }
+        T result = rolledBackIfItThrows(tx, work);
         tx.commit();
         return result;
     }
@@ -78,9 +68,19 @@ final class Transactions {
      */
     static <T> T readOnly(DbClient db, Function<DbTransaction, T> read) {
         DbTransaction tx = db.transaction();
-        T result;
+        T result = rolledBackIfItThrows(tx, read);
         try {
-            result = read.apply(tx);
+            tx.commit();
+        } catch (RuntimeException failure) {
+            LOG.log(Level.INFO, "A read's commit failed after the read had finished ({0}); its result stands",
+                    SqlStates.sqlState(failure));
+        }
+        return result;
+    }
+
+    private static <T> T rolledBackIfItThrows(DbTransaction tx, Function<DbTransaction, T> work) {
+        try {
+            return work.apply(tx);
         } catch (RuntimeException | Error failure) {
             try {
                 tx.rollback();
@@ -89,13 +89,6 @@ final class Transactions {
             }
             throw failure;
         }
-        try {
-            tx.commit();
-        } catch (RuntimeException failure) {
-            LOG.log(Level.INFO, "A read's commit failed after the read had finished ({0}); its result stands",
-                    SqlStates.sqlState(failure));
-        }
-        return result;
     }
 
     /** Full jitter: uniformly up to 10, 20, 40 ms, so that the transactions that collided spread out. */
