@@ -19,7 +19,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.ProtoUtils;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
@@ -67,7 +66,7 @@ class ReflectionAndHealthTest {
         StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
                 io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(service.channel())
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .serverReflectionInfo(completing(response));
+                        .serverReflectionInfo(Reflection.completing(response));
         requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
                 .setFileContainingSymbol("orders.v1.OrderService.GetOrder").build());
 
@@ -110,34 +109,7 @@ class ReflectionAndHealthTest {
                 GetOrderRequest.newBuilder().setOrderId(1).build());
     }
 
-    /** One request on the bidirectional reflection stream, and its one response. */
     private static ServerReflectionResponse reflect(ServerReflectionRequest request) throws Exception {
-        CompletableFuture<ServerReflectionResponse> response = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(service.channel())
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .serverReflectionInfo(completing(response));
-        requests.onNext(request);
-        ServerReflectionResponse result = response.get(10, TimeUnit.SECONDS);
-        requests.onCompleted();
-        return result;
-    }
-
-    private static <T> StreamObserver<T> completing(CompletableFuture<T> response) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                response.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                response.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                response.completeExceptionally(new IllegalStateException("no response"));
-            }
-        };
+        return Reflection.ask(service.channel(), request);
     }
 }
