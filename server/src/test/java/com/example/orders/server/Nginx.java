@@ -47,6 +47,22 @@ final class Nginx implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The access log's lines, one per call in the order the calls ended, once it has at least
+     * {@code calls} of them: nginx writes it out once a second.
+     */
+    List<String> accessLog(int calls) throws IOException, InterruptedException {
+        Path log = dir.resolve("access.log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+            if (lines.size() >= calls || System.nanoTime() > deadline) {
+                return lines;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** What nginx logged of its own failures, such as an instance that refused a connection. */
     String errorLog() throws IOException {
         return Files.readString(dir.resolve("error.log"), StandardCharsets.UTF_8);

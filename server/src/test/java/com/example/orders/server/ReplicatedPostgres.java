@@ -31,6 +31,8 @@ final class ReplicatedPostgres implements AutoCloseable {
     private final Path dir;
     private final int primaryPort = LoopbackPorts.free();
     private final int standbyPort = LoopbackPorts.free();
+    /** The standbys' names (their directories): "standby", then those added. */
+    private final List<String> standbys = new ArrayList<>(List.of("standby"));
 
     private ReplicatedPostgres(Path bin, Path dir) {
         this.bin = bin;
@@ -39,6 +41,12 @@ final class ReplicatedPostgres implements AutoCloseable {
 
     /** Both running and the standby streaming; {@code primarySettings} are postgresql.conf lines. */
     static ReplicatedPostgres start(String... primarySettings) throws IOException, InterruptedException, SQLException {
+        return start(List.of(primarySettings), List.of());
+    }
+
+    /** The same, with postgresql.conf lines for the standby too. */
+    static ReplicatedPostgres start(List<String> primarySettings, List<String> standbySettings)
+            throws IOException, InterruptedException, SQLException {
         Path dir = Files.createTempDirectory("orders-replication");
         if (ROOT) {
             UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
@@ -46,7 +54,7 @@ final class ReplicatedPostgres implements AutoCloseable {
         }
         ReplicatedPostgres cluster = new ReplicatedPostgres(binaries(), dir);
         try {
-            cluster.create(List.of(primarySettings));
+            cluster.create(primarySettings, standbySettings);
             return cluster;
         } catch (IOException | InterruptedException | SQLException | RuntimeException | Error e) {
             cluster.close();
@@ -82,16 +90,42 @@ final class ReplicatedPostgres implements AutoCloseable {
 
     /** The standby keeps receiving the primary's WAL but stops applying it, as one far behind would. */
     void pauseReplay() throws SQLException {
-        execute(this::connectStandby, "SELECT pg_wal_replay_pause()");
+        pauseReplay(standbyPort);
     }
 
     void resumeReplay() throws SQLException {
-        execute(this::connectStandby, "SELECT pg_wal_replay_resume()");
+        resumeReplay(standbyPort);
+    }
+
+    /** The same for the standby on {@code port}. */
+    void pauseReplay(int port) throws SQLException {
+        execute(() -> DriverManager.getConnection(url(port), "postgres", ""), "SELECT pg_wal_replay_pause()");
+    }
+
+    void resumeReplay(int port) throws SQLException {
+        execute(() -> DriverManager.getConnection(url(port), "postgres", ""), "SELECT pg_wal_replay_resume()");
+    }
+
+    /** One more standby of the primary, streaming; its port. */
+    int addStandby() throws IOException, InterruptedException, SQLException {
+        int port = LoopbackPorts.free();
+        String name = "standby" + (standbys.size() + 1);
+        baseBackup(name, List.of("port = " + port));
+        standbys.add(name);
+        pgCtl(name, "start", "-w", "-l", dir.resolve(name + ".log").toString());
+        awaitStreaming();
+        return port;
+    }
+
+    int standbyPort() {
+        return standbyPort;
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
-        for (String node : List.of("standby", "primary")) {
+        List<String> nodes = new ArrayList<>(standbys);
+        nodes.add("primary");
+        for (String node : nodes) {
             if (Files.exists(dir.resolve(node).resolve("postmaster.pid"))) {
                 pgCtl(node, "stop", "-m", "immediate");
             }
@@ -103,7 +137,8 @@ final class ReplicatedPostgres implements AutoCloseable {
         }
     }
 
-    private void create(List<String> primarySettings) throws IOException, InterruptedException, SQLException {
+    private void create(List<String> primarySettings, List<String> standbySettings)
+            throws IOException, InterruptedException, SQLException {
         Path primary = dir.resolve("primary");
         run(bin.resolve("initdb").toString(), "-D", primary.toString(), "-U", "postgres", "-A", "trust",
             "-E", "UTF8", "--locale=C", "--no-sync");
@@ -120,11 +155,17 @@ final class ReplicatedPostgres implements AutoCloseable {
         appendSettings(primary, settings);
         pgCtl("primary", "start", "-w", "-l", dir.resolve("primary.log").toString());
 
-        Path standby = dir.resolve("standby");
+        List<String> ownSettings = new ArrayList<>(List.of("port = " + standbyPort)); // the last of a name wins
+        ownSettings.addAll(standbySettings);
+        baseBackup("standby", ownSettings);
+        startStandby();
+    }
+
+    private void baseBackup(String name, List<String> settings) throws IOException, InterruptedException {
+        Path standby = dir.resolve(name);
         run(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(primaryPort),
             "-U", "postgres", "-D", standby.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync");
-        appendSettings(standby, List.of("port = " + standbyPort)); // the last setting of a name wins
-        startStandby();
+        appendSettings(standby, settings);
     }
 
     private void awaitStreaming() throws SQLException, InterruptedException {
@@ -133,13 +174,13 @@ final class ReplicatedPostgres implements AutoCloseable {
             try (Connection connection = connectPrimary(); Statement query = connection.createStatement();
                  ResultSet rows = query.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
                 rows.next();
-                if (rows.getInt(1) == 1) {
+                if (rows.getInt(1) == standbys.size()) {
                     return;
                 }
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the standby did not start streaming within 30 s: " + log("standby.log"));
+        throw new AssertionError("the standbys did not all stream within 30 s: " + log("standby.log"));
     }
 
     private void appendSettings(Path dataDir, List<String> lines) throws IOException {

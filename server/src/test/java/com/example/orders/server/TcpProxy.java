@@ -4,32 +4,38 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loopback TCP proxy to a service the test must not stop (the machine's RabbitMQ): {@link #cut()}
  * drops every connection through it and refuses new ones, as if the service were down, until
- * {@link #restore()}.
+ * {@link #restore()}. Given several targets, it sends each new connection to the next, in turn, as
+ * a TCP load balancer in front of several servers does.
  */
 final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final String targetHost;
-    private final int targetPort;
+    private final List<InetSocketAddress> targets;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private int next;
     private volatile boolean cut;
 
-    private TcpProxy(ServerSocket listener, String targetHost, int targetPort) {
+    private TcpProxy(ServerSocket listener, List<InetSocketAddress> targets) {
         this.listener = listener;
-        this.targetHost = targetHost;
-        this.targetPort = targetPort;
+        this.targets = targets;
     }
 
     static TcpProxy to(String targetHost, int targetPort) throws IOException {
-        TcpProxy proxy = new TcpProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetHost, targetPort);
+        return to(List.of(new InetSocketAddress(targetHost, targetPort)));
+    }
+
+    static TcpProxy to(List<InetSocketAddress> targets) throws IOException {
+        TcpProxy proxy = new TcpProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), List.copyOf(targets));
         Thread.ofVirtual().name("tcp-proxy").start(proxy::accept);
         return proxy;
     }
@@ -55,7 +61,8 @@ final class TcpProxy implements AutoCloseable {
                     client.close();
                     continue;
                 }
-                Socket target = new Socket(targetHost, targetPort);
+                Socket target = new Socket();
+                target.connect(targets.get(next++ % targets.size()));
                 open.add(client);
                 open.add(target);
                 Thread.ofVirtual().start(() -> pipe(client, target));

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.example.orders.server.db.ConnectionPool;
 import com.example.orders.server.db.DatabaseCircuit;
+import com.example.orders.server.db.ReplicaLag;
+import com.example.orders.server.db.Standby;
 import com.example.orders.v1.OrderServiceGrpc;
 
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -70,9 +72,9 @@ final class DatabaseHealth implements AutoCloseable {
     }
 
     /** A standby's: the same, its check named "database-replica", and no gRPC health. */
-    static DatabaseHealth startForStandby(ConnectionPool pool, DatabaseCircuit circuit, Duration interval) {
-        DatabaseCheck probe = new DatabaseCheck("database-replica", pool, interval, false);
-        return start(new DatabaseHealth(probe, new StandbyCheck(probe, circuit), circuit, null, interval));
+    static DatabaseHealth startForStandby(Standby standby, Duration interval) {
+        DatabaseCheck probe = new DatabaseCheck("database-replica", standby.pool(), interval, false);
+        return start(new DatabaseHealth(probe, new StandbyCheck(probe, standby), standby.circuit(), null, interval));
     }
 
     private static DatabaseHealth start(DatabaseHealth health) {
@@ -167,13 +169,14 @@ final class DatabaseHealth implements AutoCloseable {
      * with the standby down, reads going to the primary. DOWN here would turn /observe/health and
      * /observe/health/ready to 503 (Helidon answers with the worst check), and since every instance
      * reads from the same standby, a standby outage would take them all out of a load balancer's
-     * rotation: the very outage the fallback avoids. Where the reads go, and why, is in its data.
+     * rotation: the very outage the fallback avoids. Where the reads go, and why, is in its data, with
+     * how far the standby is behind the primary.
      */
-    private record StandbyCheck(DatabaseCheck standby, DatabaseCircuit circuit) implements HealthCheck {
+    private record StandbyCheck(DatabaseCheck probe, Standby standby) implements HealthCheck {
 
         @Override
         public String name() {
-            return standby.name();
+            return probe.name();
         }
 
         @Override
@@ -183,11 +186,19 @@ final class DatabaseHealth implements AutoCloseable {
 
         @Override
         public HealthCheckResponse call() {
-            HealthCheckResponse probed = standby.call();
+            HealthCheckResponse probed = probe.call();
+            Standby.Status status = standby.status();
             HealthCheckResponse.Builder response = HealthCheckResponse.builder()
                     .status(HealthCheckResponse.Status.UP)
                     .detail("standby", probed.status() == HealthCheckResponse.Status.UP ? "reachable" : "unreachable")
-                    .detail("reads", circuit.isOpen() ? "primary" : "standby");
+                    .detail("reads", status.takesReads() ? "standby" : "primary")
+                    .detail("state", status.state())
+                    .detail("readsServed", standby.readsServed())
+                    .detail("readsSentToPrimary", standby.readsSentToPrimary());
+            ReplicaLag.Behind behind = status.behind();
+            if (behind != null) {
+                response.detail("lagSeconds", behind.time().toNanos() / 1e9).detail("lagBytes", behind.bytes());
+            }
             probed.details().forEach(response::detail);
             return response.build();
         }

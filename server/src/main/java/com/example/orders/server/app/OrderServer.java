@@ -20,8 +20,10 @@ import com.example.orders.server.db.EventStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.Reads;
+import com.example.orders.server.db.Standby;
 import com.example.orders.server.db.StatementCounter;
 import com.example.orders.server.db.StatementMetrics;
+import com.example.orders.server.db.Writes;
 import com.example.orders.server.grpc.CallGate;
 import com.example.orders.server.grpc.GrpcPipeline;
 import com.example.orders.server.grpc.OrderGrpcService;
@@ -99,15 +101,16 @@ public final class OrderServer implements AutoCloseable {
             HealthObserverConfig.Builder healthObserver = HealthObserver.builder().details(true).addCheck(health.check());
 
             String standbyUrl = standbySetting(dbConfig, "url").orElse("");
+            Writes writes = standbyUrl.isBlank() ? Writes.onPrimary(db) : Writes.trackingPositions(db);
             Reads reads = standbyUrl.isBlank()
                     ? Reads.onPrimary(db)
-                    : readsOnStandby(standbyUrl, dbConfig, database, db, statements, statementMetrics, meters,
-                                     checkInterval, healthObserver, resources);
+                    : Reads.onStandby(db, standby(standbyUrl, dbConfig, database, pool, writes, statements,
+                                                  statementMetrics, meters, checkInterval, healthObserver, resources));
             // Events stay on the primary: the standby neither sends its NOTIFYs nor is ahead of it.
             EventStore events = new EventStore(db);
             EventNotifications notifications = EventNotifications.start(pool);
             resources.add(notifications);
-            OrderStore orders = new OrderStore(db, reads, notifications.written());
+            OrderStore orders = new OrderStore(writes, reads, notifications.written());
             startEventWork(config.get("events"), events, notifications, meters, resources);
 
             Config serviceConfig = config.get("service");
@@ -115,7 +118,7 @@ public final class OrderServer implements AutoCloseable {
             CallGate gate = new CallGate(limits.maxConcurrentCalls(),
                                          Set.of(OrderServiceGrpc.getWatchOrderEventsMethod().getFullMethodName()));
             OrderGrpcService orderService = new OrderGrpcService(
-                    new CustomerStore(db, reads), new ProductStore(db, reads), orders, events, notifications,
+                    new CustomerStore(writes, reads), new ProductStore(writes, reads), orders, events, notifications,
                     new PageTokens(pageTokenSecret(serviceConfig)), limits);
             GrpcRouting.Builder grpc = GrpcPipeline.routing(
                     orderService, grpcHealth, gate, serviceConfig.get("auth.token").asString().orElse(""),
@@ -141,26 +144,27 @@ public final class OrderServer implements AutoCloseable {
         }
     }
 
-    /** Reads on the standby at {@code url}, falling back to the primary {@code db} while it is down. */
-    private static Reads readsOnStandby(String url, Config dbConfig, DatabaseSettings database, DbClient db,
-                                        StatementCounter statements, StatementMetrics statementMetrics,
-                                        MeterRegistry meters, Duration checkInterval,
-                                        HealthObserverConfig.Builder healthObserver, List<AutoCloseable> resources) {
-        DatabaseCircuit standbyCircuit = DatabaseCircuit.standby();
+    /** The standby at {@code url} that takes the reads it can (see Standby), with its pool, health and metrics. */
+    private static Standby standby(String url, Config dbConfig, DatabaseSettings database, ConnectionPool primaryPool,
+                                   Writes writes, StatementCounter statements, StatementMetrics statementMetrics,
+                                   MeterRegistry meters, Duration checkInterval,
+                                   HealthObserverConfig.Builder healthObserver, List<AutoCloseable> resources) {
         Properties standbySettings = poolSettings(dbConfig.get("pool"));
         standbySettings.setProperty("poolName", standbySettings.getProperty("poolName", "orders") + "-replica");
-        ConnectionPool standbyPool = ConnectionPool.create(
+        Standby standby = Standby.start(
                 url,
                 standbySetting(dbConfig, "user").orElse(database.user()),
                 standbySetting(dbConfig, "password").orElse(database.password()),
-                standbySettings, standbyCircuit);
-        DbClient standby = dbClient(standbyPool, statements, statementMetrics);
+                standbySettings, writes, primaryPool,
+                Duration.parse(standbySetting(dbConfig, "max-lag").orElse("PT1S")),
+                pool -> dbClient(pool, statements, statementMetrics));
         resources.add(standby);
-        resources.add(PoolMetrics.register(standbyPool, "db.replica.pool", meters));
-        DatabaseHealth standbyHealth = DatabaseHealth.startForStandby(standbyPool, standbyCircuit, checkInterval);
+        resources.add(PoolMetrics.register(standby.pool(), "db.replica.pool", meters));
+        resources.add(StandbyMetrics.register(standby, meters));
+        DatabaseHealth standbyHealth = DatabaseHealth.startForStandby(standby, checkInterval);
         resources.add(standbyHealth);
         healthObserver.addCheck(standbyHealth.check());
-        return Reads.onStandby(db, standby, standbyCircuit);
+        return standby;
     }
 
     private static ServiceLimits limits(Config service) {
@@ -215,11 +219,11 @@ public final class OrderServer implements AutoCloseable {
 
     /**
      * db.replica-NAME; the environment variable DB_REPLICA_NAME arrives as db.replica.NAME (Helidon
-     * turns only underscores into dots).
+     * turns only underscores into dots): DB_REPLICA_MAX_LAG as db.replica.max.lag.
      */
     private static Optional<String> standbySetting(Config dbConfig, String name) {
         return dbConfig.get("replica-" + name).asString().asOptional()
-                .or(() -> dbConfig.get("replica." + name).asString().asOptional());
+                .or(() -> dbConfig.get("replica." + name.replace('-', '.')).asString().asOptional());
     }
 
     private static DbClient dbClient(ConnectionPool pool, StatementCounter statements, StatementMetrics metrics) {

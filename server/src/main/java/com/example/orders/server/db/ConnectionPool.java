@@ -19,13 +19,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.util.DriverDataSource;
-import io.grpc.Context;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
 
 /**
  * The HikariCP pool behind the DbClient. A connection taken for a call stops the statement it is
- * running when the call's io.grpc.Context is cancelled (the client cancelled, or its deadline passed):
+ * running when the call is cancelled ({@link CallScope}: the client cancelled, or its deadline passed):
  * PostgreSQL cancels the statement, the transaction rolls back, and the connection goes back to the
  * pool clean. DbClient has no statement timeout or cancellation of its own, hence the pool is built
  * here rather than by its Hikari provider.
@@ -48,17 +47,26 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     /** Connections made as the pool makes them, but outside it: for the health check. */
     private final DriverDataSource unpooled;
     private final DatabaseCircuit circuit;
+    private final ConnectionCheck check;
 
-    private ConnectionPool(HikariDataSource dataSource, DriverDataSource unpooled, DatabaseCircuit circuit) {
+    private ConnectionPool(HikariDataSource dataSource, DriverDataSource unpooled, DatabaseCircuit circuit,
+                           ConnectionCheck check) {
         this.dataSource = dataSource;
         this.pool = (HikariPool) dataSource.getHikariPoolMXBean();
         this.unpooled = unpooled;
         this.circuit = circuit;
+        this.check = check;
     }
 
     /** {@code settings} are HikariCP properties (poolName, maximumPoolSize, dataSource.*, ...). */
     public static ConnectionPool create(String url, String user, String password, Properties settings,
                                         DatabaseCircuit circuit) {
+        return create(url, user, password, settings, circuit, connection -> { });
+    }
+
+    /** The same, each connection passing {@code check} before a statement gets it. */
+    static ConnectionPool create(String url, String user, String password, Properties settings,
+                                 DatabaseCircuit circuit, ConnectionCheck check) {
         HikariConfig config = new HikariConfig(settings);
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -67,7 +75,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
                                                          user, password);
         HikariDataSource dataSource = new HikariDataSource(config);
         circuit.whenOpened(dataSource.getHikariPoolMXBean()::softEvictConnections);
-        return new ConnectionPool(dataSource, unpooled, circuit);
+        return new ConnectionPool(dataSource, unpooled, circuit, check);
     }
 
     /**
@@ -98,7 +106,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     @Override
     public Connection connection() {
-        Context call = Context.current();
+        CallScope call = CallScope.current();
         if (call.isCancelled()) {
             throw new DbClientException("No connection for a cancelled call", callCancelled());
         }
@@ -106,8 +114,9 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
             throw new DbClientException("No connection tried", new SQLTransientConnectionException(
                     "the database is unreachable; calls fail at once until a probe gets a connection"));
         }
+        Connection connection;
         try {
-            return CancelWithCall.wrap(borrow(), call, circuit);
+            connection = borrow();
         } catch (SQLException e) {
             // Hikari gives the reason it could not make a connection as the cause; none means the
             // pool was busy for connectionTimeout, which says nothing of the database.
@@ -116,6 +125,17 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
             }
             throw new DbClientException("No database connection available", e);
         }
+        try {
+            check.admit(connection);
+        } catch (SQLException refused) {
+            try {
+                connection.close();
+            } catch (SQLException closeFailure) {
+                refused.addSuppressed(closeFailure);
+            }
+            throw new DbClientException("Connection refused for this call: " + refused.getMessage(), refused);
+        }
+        return CancelWithCall.wrap(connection, call.cancellation(), circuit);
     }
 
     /**
@@ -156,30 +176,38 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         return new SQLException("the call was cancelled or its deadline passed", QUERY_CANCELED);
     }
 
+    /** Run on a pooled connection before a statement gets it: throws to refuse it for this call. */
+    @FunctionalInterface
+    interface ConnectionCheck {
+        void admit(Connection connection) throws SQLException;
+    }
+
     /**
-     * A connection that cancels its running statement when the call's context is cancelled, from the
-     * moment it is taken from the pool until it is given back. DbClient runs one statement at a time
-     * on a connection: the one prepared last is the one that may be running. Given back broken, it
-     * opens the circuit.
+     * A connection that cancels its running statement when the call is cancelled, from the moment it
+     * is taken from the pool until it is given back. DbClient runs one statement at a time on a
+     * connection: the one prepared last is the one that may be running. Given back broken, it opens
+     * the circuit.
      */
-    private static final class CancelWithCall implements InvocationHandler, Context.CancellationListener {
+    private static final class CancelWithCall implements InvocationHandler {
 
         private final Connection connection;
-        private final Context call;
+        private final CallScope.Cancellation call;
         private final DatabaseCircuit circuit;
         private volatile Statement last;
+        /** Takes the cancel listener back. */
+        private Runnable stopListening;
         /** Closed by the call's thread, which is the only one to use it. */
         private boolean givenBack;
 
-        private CancelWithCall(Connection connection, Context call, DatabaseCircuit circuit) {
+        private CancelWithCall(Connection connection, CallScope.Cancellation call, DatabaseCircuit circuit) {
             this.connection = connection;
             this.call = call;
             this.circuit = circuit;
         }
 
-        static Connection wrap(Connection connection, Context call, DatabaseCircuit circuit) {
+        static Connection wrap(Connection connection, CallScope.Cancellation call, DatabaseCircuit circuit) {
             CancelWithCall handler = new CancelWithCall(connection, call, circuit);
-            call.addListener(handler, CANCELLER);
+            handler.stopListening = call.onCancel(handler::cancelled, CANCELLER);
             return (Connection) Proxy.newProxyInstance(ConnectionPool.class.getClassLoader(),
                                                        new Class<?>[] {Connection.class}, handler);
         }
@@ -188,7 +216,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (method.getName().equals("close") && !givenBack) {
                 givenBack = true; // DbClient may close it again, which Hikari ignores
-                call.removeListener(this);
+                stopListening.run();
                 last = null;
                 // Hikari closes a connection that failed with a connection error (the server gone,
                 // the session ended) at once: the database may be gone with it, and the other
@@ -214,8 +242,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         }
 
         /** The driver cancels the statement only while it runs: one that has finished is left alone. */
-        @Override
-        public void cancelled(Context context) {
+        private void cancelled() {
             Statement statement = last;
             if (statement != null) {
                 try {

@@ -8,22 +8,22 @@ import com.example.orders.server.error.AlreadyExistsException;
 import com.example.orders.server.error.NotFoundException;
 import com.example.orders.v1.Customer;
 
-import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
 /** Customers: creation and the aggregate read. */
 public final class CustomerStore {
 
-    private final DbClient db;
+    /** Writes, each in a transaction on the primary. */
+    private final Writes writes;
     private final Reads reads;
 
-    public CustomerStore(DbClient db, Reads reads) {
-        this.db = db;
+    public CustomerStore(Writes writes, Reads reads) {
+        this.writes = writes;
         this.reads = reads;
     }
 
     public Customer create(String email, String name) {
-        return Transactions.inTransaction(db, tx -> {
+        return writes.inTransaction(tx -> {
             List<DbRow> rows = Sql.INSERT_CUSTOMER.rows(tx, Map.of("email", email, "name", name));
             if (rows.isEmpty()) {
                 throw new AlreadyExistsException("a customer with email " + email + " already exists");

@@ -23,7 +23,6 @@ import com.example.orders.v1.Order;
 import com.example.orders.v1.OrderLineRequest;
 import com.example.orders.v1.OrderStatus;
 
-import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
@@ -34,15 +33,16 @@ import io.helidon.dbclient.DbTransaction;
  */
 public final class OrderStore {
 
-    private final DbClient db;
+    /** Writes, each in a transaction on the primary. */
+    private final Writes writes;
     /** The reads outside a write: on a standby when one is configured. */
     private final Reads reads;
     /** Told once a change and its event have committed: the sequencer waits for it. */
     private final EventNotifications.Signal eventsWritten;
     private final LongAdder ordersExported = new LongAdder();
 
-    public OrderStore(DbClient db, Reads reads, EventNotifications.Signal eventsWritten) {
-        this.db = db;
+    public OrderStore(Writes writes, Reads reads, EventNotifications.Signal eventsWritten) {
+        this.writes = writes;
         this.reads = reads;
         this.eventsWritten = eventsWritten;
     }
@@ -55,7 +55,7 @@ public final class OrderStore {
      * the number of lines.
      */
     public Order create(long customerId, String requestId, List<OrderLineRequest> lines) {
-        Order placed = Transactions.inTransaction(db, tx -> {
+        Order placed = writes.inTransaction(tx -> {
             List<DbRow> inserted = Sql.INSERT_ORDER.rows(tx, Map.of("customer_id", customerId, "request_id", requestId));
             if (inserted.isEmpty()) {
                 return existingOrder(tx, customerId, requestId, lines);
@@ -157,7 +157,7 @@ public final class OrderStore {
      * apply one by one, and the order's events are numbered in the order they happened.
      */
     public Order changeStatus(long orderId, OrderStatus target) {
-        Order changed = Transactions.inTransaction(db, tx -> {
+        Order changed = writes.inTransaction(tx -> {
             List<DbRow> locked = Sql.LOCK_ORDER.rows(tx, Map.of("order_id", orderId));
             if (locked.isEmpty()) {
                 throw new NotFoundException("order " + orderId + " not found");

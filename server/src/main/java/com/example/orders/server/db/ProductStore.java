@@ -6,22 +6,22 @@ import java.util.Map;
 import com.example.orders.server.error.AlreadyExistsException;
 import com.example.orders.v1.Product;
 
-import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
 /** Products: creation and the catalogue listing. */
 public final class ProductStore {
 
-    private final DbClient db;
+    /** Writes, each in a transaction on the primary. */
+    private final Writes writes;
     private final Reads reads;
 
-    public ProductStore(DbClient db, Reads reads) {
-        this.db = db;
+    public ProductStore(Writes writes, Reads reads) {
+        this.writes = writes;
         this.reads = reads;
     }
 
     public Product create(String sku, String name, long priceCents, int stock) {
-        return Transactions.inTransaction(db, tx -> {
+        return writes.inTransaction(tx -> {
             List<DbRow> rows = Sql.INSERT_PRODUCT.rows(tx, Map.of(
                     "sku", sku, "name", name, "price_cents", priceCents, "stock", stock));
             if (rows.isEmpty()) {

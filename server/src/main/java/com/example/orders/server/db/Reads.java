@@ -4,22 +4,20 @@ import java.lang.System.Logger.Level;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
-import com.example.orders.server.error.SqlStates;
-
-import io.grpc.Context;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
 
 /**
- * Where the reads that may see a standby's slightly older data run: on the standby when
- * {@code db.replica-url} names one, else on the primary. Writes, and the reads inside a write's
- * transaction, never come here.
+ * Where the reads outside a write run: on the standby when {@code db.replica-url} names one and it has
+ * replayed every write they must see (see {@link Standby}), else on the primary. Writes, and the reads
+ * inside a write's transaction, never come here.
  *
- * <p>A read the standby cannot serve (unreachable, shutting down, or its query cancelled for a
- * conflict with the replay of the primary's changes) runs again on the primary within the same call:
- * a read has no effect, so running it twice is safe, and the client never sees the standby's failure.
- * While the standby is known to be down (its circuit is open) reads go to the primary straight away.
+ * <p>A read the standby cannot serve (its connection has not replayed far enough, it is unreachable or
+ * shutting down, or its query was cancelled for a conflict with the replay of the primary's changes)
+ * runs again on the primary within the same call: a read has no effect, so running it twice is safe,
+ * and the client never sees the standby's failure. While the standby is known to be down (its circuit
+ * is open) or behind, reads go to the primary straight away.
  */
 public final class Reads {
 
@@ -27,36 +25,37 @@ public final class Reads {
 
     private final DbClient primary;
     /** Null when no standby is configured. */
-    private final DbClient standby;
-    private final DatabaseCircuit standbyCircuit;
+    private final Standby standby;
 
-    private Reads(DbClient primary, DbClient standby, DatabaseCircuit standbyCircuit) {
+    private Reads(DbClient primary, Standby standby) {
         this.primary = primary;
         this.standby = standby;
-        this.standbyCircuit = standbyCircuit;
     }
 
     /** Every read on the primary: no standby configured. */
     public static Reads onPrimary(DbClient primary) {
-        return new Reads(primary, null, null);
+        return new Reads(primary, null);
     }
 
-    /** Reads on the standby, on the primary while the standby's circuit is open or when it fails a read. */
-    public static Reads onStandby(DbClient primary, DbClient standby, DatabaseCircuit standbyCircuit) {
-        return new Reads(primary, standby, standbyCircuit);
+    /** Reads on the standby whenever it can serve them, else on the primary. */
+    public static Reads onStandby(DbClient primary, Standby standby) {
+        return new Reads(primary, standby);
     }
 
     /** Statements outside a transaction, each on a pooled connection of its own. */
     <T> T execute(Function<DbExecute, T> read) {
-        if (!standbyUsable()) {
+        if (standby == null || !standby.mayServe()) {
             return read.apply(primary.execute());
         }
+        T result;
         try {
-            return read.apply(standby.execute());
+            result = read.apply(standby.db().execute());
         } catch (RuntimeException failure) {
             throwUnlessStandbyFailed(failure);
             return read.apply(primary.execute());
         }
+        standby.served();
+        return result;
     }
 
     /**
@@ -65,11 +64,12 @@ public final class Reads {
      * has left the server, starting over would send it twice.
      */
     <T> T inTransaction(Function<DbTransaction, T> read, BooleanSupplier nothingSent) {
-        if (!standbyUsable()) {
+        if (standby == null || !standby.mayServe()) {
             return Transactions.readOnly(primary, read);
         }
+        T result;
         try {
-            return Transactions.readOnly(standby, read);
+            result = Transactions.readOnly(standby.db(), read);
         } catch (RuntimeException failure) {
             if (!nothingSent.getAsBoolean()) {
                 throw failure;
@@ -77,10 +77,8 @@ public final class Reads {
             throwUnlessStandbyFailed(failure);
             return Transactions.readOnly(primary, read);
         }
-    }
-
-    private boolean standbyUsable() {
-        return standby != null && !standbyCircuit.isOpen();
+        standby.served();
+        return result;
     }
 
     /**
@@ -89,8 +87,12 @@ public final class Reads {
      * at once: further reads go to the primary until the standby answers again.
      */
     private void throwUnlessStandbyFailed(RuntimeException failure) {
-        if (Context.current().isCancelled()) {
+        if (CallScope.current().isCancelled()) {
             throw failure;
+        }
+        if (SqlStates.hasCause(failure, Standby.Behind.class)) {
+            standby.sentToPrimary();
+            return;
         }
         boolean unavailable = SqlStates.isUnavailable(failure);
         // 40001 on a standby: the query was cancelled for a conflict with recovery.
@@ -98,8 +100,9 @@ public final class Reads {
             throw failure;
         }
         LOG.log(Level.INFO, "A read failed on the standby ({0}); running it on the primary", SqlStates.sqlState(failure));
+        standby.sentToPrimary();
         if (unavailable) {
-            standbyCircuit.unreachable();
+            standby.circuit().unreachable();
         }
     }
 }

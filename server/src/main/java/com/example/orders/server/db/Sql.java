@@ -248,6 +248,25 @@ public enum Sql {
             DELETE FROM order_events
             WHERE position >= (SELECT first FROM held) AND position < (SELECT position FROM stop)"""),
 
+    // --- positions in the WAL, for reads on a standby (see Standby) ------------------------------
+
+    /**
+     * The primary's WAL flushed so far, in bytes: run right after a commit has returned, it is at or
+     * past the commit's record (synchronous_commit flushes it before the commit returns), so a standby
+     * that has replayed up to it shows the write.
+     */
+    PRIMARY_POSITION("""
+            SELECT CAST(pg_current_wal_flush_lsn() - CAST('0/0' AS pg_lsn) AS bigint) AS position"""),
+
+    /**
+     * How far a standby has replayed (null on a server that is not in recovery), and which server
+     * incarnation says so: its replay position only grows while it runs, but one restarted may come
+     * back behind what it had replayed before.
+     */
+    STANDBY_POSITION("""
+            SELECT CAST(pg_last_wal_replay_lsn() - CAST('0/0' AS pg_lsn) AS bigint) AS replayed,
+                   concat_ws(' ', inet_server_addr(), inet_server_port(), pg_postmaster_start_time()) AS server"""),
+
     // --- reading orders: one row per order, its lines as arrays, in one statement -------------
 
     GET_ORDER(OrderColumns.SELECT + """

@@ -1,14 +1,13 @@
 package com.example.orders.server.db;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.helidon.dbclient.DbClientService;
 import io.helidon.dbclient.DbClientServiceContext;
 
 /**
- * Counts the statements each gRPC call runs (for its access-log line) and their total. Statements
- * run outside a call, such as health checks, are not counted.
+ * Counts the statements each call runs (into its {@link CallScope}, for its access-log line) and
+ * their total. Statements run outside a call, such as health checks, are not counted.
  */
 public final class StatementCounter implements DbClientService {
 
@@ -17,15 +16,15 @@ public final class StatementCounter implements DbClientService {
     @Override
     public DbClientServiceContext statement(DbClientServiceContext context) {
         // DbClient runs the service on the thread that runs the statement: the call's thread.
-        AtomicInteger callStatements = CallContext.STATEMENTS.get();
-        if (callStatements != null) {
-            callStatements.incrementAndGet();
+        CallScope call = CallScope.current();
+        if (call.isCall()) {
+            call.countStatement();
             statements.increment();
         }
         return context;
     }
 
-    /** Statements run by gRPC calls since start. */
+    /** Statements run by calls since start. */
     public long total() {
         return statements.sum();
     }

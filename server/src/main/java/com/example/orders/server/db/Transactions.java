@@ -5,16 +5,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import com.example.orders.server.error.SqlStates;
-
-import io.grpc.Context;
-import io.grpc.Deadline;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbTransaction;
 
 /**
- * The one place where transactions begin, commit, roll back and are retried: those of the writes,
- * and that of the export, which needs one to read through a cursor.
+ * The one place where transactions begin, commit, roll back and are retried: those of the writes
+ * (through {@link Writes}), of the event sequencer and relay, and of the export, which needs one to
+ * read through a cursor.
  */
 final class Transactions {
 
@@ -48,7 +45,7 @@ final class Transactions {
 
     /**
      * Runs {@code work} in a new transaction, without retry: for work that has effects outside the
-     * database, such as an export that has already streamed orders to its client.
+     * database (the relay's, which publishes to the broker) or that runs again anyway (the sequencer's).
      *
      * <p>The rollback must be explicit: after a failed statement a DbClient transaction stays open, and
      * a commit would then return normally having persisted nothing.
@@ -72,7 +69,7 @@ final class Transactions {
         try {
             tx.commit();
         } catch (RuntimeException failure) {
-            LOG.log(Level.INFO, "A read's commit failed after the read had finished ({0}); its result stands",
+            LOG.log(Level.INFO, "A read''s commit failed after the read had finished ({0}); its result stands",
                     SqlStates.sqlState(failure));
         }
         return result;
@@ -98,9 +95,8 @@ final class Transactions {
 
     /** The call was cancelled, or its deadline comes before another attempt could start. */
     private static boolean callEndsWithin(long pauseMillis) {
-        Context call = Context.current();
-        Deadline deadline = call.getDeadline();
-        return call.isCancelled() || deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= pauseMillis;
+        CallScope.Cancellation call = CallScope.current().cancellation();
+        return call.isCancelled() || call.nanosLeft() <= TimeUnit.MILLISECONDS.toNanos(pauseMillis);
     }
 
     private static void sleep(long millis) {

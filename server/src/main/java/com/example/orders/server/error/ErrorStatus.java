@@ -5,6 +5,8 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
+import com.example.orders.server.db.SqlStates;
+
 import io.grpc.Context;
 import io.grpc.Status;
 

@@ -67,6 +67,7 @@ public final class GrpcPipeline {
         if (!authToken.isEmpty()) {
             interceptors.add(new BearerTokenAuth(authToken)); // before the gate: a refused call takes no slot
         }
+        interceptors.add(new DatabaseScope());                // the call as the data layer sees it
         interceptors.add(gate);
         interceptors.add(new ErrorMappingInterceptor());      // turns what the handler throws into a status
         return interceptors;

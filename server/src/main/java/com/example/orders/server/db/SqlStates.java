@@ -1,4 +1,4 @@
-package com.example.orders.server.error;
+package com.example.orders.server.db;
 
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -57,7 +57,7 @@ public final class SqlStates {
         return null;
     }
 
-    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return true;
