@@ -51,6 +51,8 @@ import io.helidon.webserver.spi.ServerConnectionSelectorProvider;
  * <li>Socket writes made by a call's message write run with no interrupt: see
  * {@link InterruptibleWrites}.</li>
  * <li>A unary call's response leaves in one socket write: see {@link UnaryResponseWrites}.</li>
+ * <li>A client's pseudo-header spelled out by name gets its static-table index: see
+ * {@link PseudoHeaderNames}.</li>
  * <li>A WINDOW_UPDATE with an increment of 0 is not sent. Helidon returns the credit of the
  * connection's window through one {@code WindowSizeImpl.Strategy.Bisection} per connection, which adds
  * to a plain {@code int} ({@code delayedIncrement}, lines 353-361) from the threads of all the streams
@@ -74,6 +76,9 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
     private static final int WINDOW_UPDATE_LENGTH = 4;
     private static final int RST_STREAM_LENGTH = 4;
     private static final int END_STREAM = 0x1;
+    private static final int END_HEADERS = 0x4;
+    /** SETTINGS_MAX_FRAME_SIZE at its least, and Helidon's default: a frame no larger is read whole before it goes on. */
+    private static final int MIN_MAX_FRAME_SIZE = 16_384;
 
     /** Helidon's provider, as its ServiceLoader makes it (the constructor is public for that), making the connections. */
     private final Http2ConnectionProvider helidon = new Http2ConnectionProvider();
@@ -192,8 +197,11 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
 
     /**
      * The client's bytes as they come, frame by frame, without its RST_STREAM frames for closed
-     * streams. Only a RST_STREAM frame is read whole before it is passed on: the rest go on as they
-     * arrive, so that Helidon still checks a frame's length before its payload is read.
+     * streams, and with the pseudo-header names of its header blocks indexed ({@link PseudoHeaderNames}).
+     * Only a RST_STREAM frame, and a HEADERS frame that holds a whole header block in at most 16 KiB,
+     * is read whole before it is passed on: the rest go on as they arrive, so that Helidon still checks
+     * a frame's length before its payload is read. A header block continued in CONTINUATION frames goes
+     * on as it is.
      */
     private static final class ClientFrames implements Supplier<byte[]> {
 
@@ -228,6 +236,11 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
                 if (type != RST_STREAM || length != RST_STREAM_LENGTH || streamId == 0) {
                     if ((type == DATA || type == HEADERS) && (header[4] & END_STREAM) != 0 && streamId != 0) {
                         streams.ended(streamId, Streams.CLIENT_ENDED);
+                    }
+                    if (type == HEADERS && (header[4] & END_HEADERS) != 0 && length <= MIN_MAX_FRAME_SIZE) {
+                        byte[] frame = Arrays.copyOf(header, FRAME_HEADER_LENGTH + length);
+                        System.arraycopy(client.readBytes(length), 0, frame, FRAME_HEADER_LENGTH, length);
+                        return PseudoHeaderNames.inHeadersFrame(frame);
                     }
                     payloadLeft = length;
                     return header;
