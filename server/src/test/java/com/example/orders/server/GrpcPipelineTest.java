@@ -49,7 +49,7 @@ class GrpcPipelineTest {
                                                    Services.get(MeterRegistry.class)).build();
 
         assertEquals(List.of("ContextSettingServerInterceptor", // Helidon's own
-                             "UnaryResponseWrites", "GrpcCallFixes", "StatementCounting", "AccessLog", "CallMetrics",
+                             "UnaryResponseWrites", "GrpcCallFixes", "CallObservation",
                              "OversizedRequests", "ServerCallContext"),
                      routing.interceptors().stream().map(interceptor -> interceptor.getClass().getSimpleName()).toList());
     }

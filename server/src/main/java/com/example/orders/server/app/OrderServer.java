@@ -2,199 +2,180 @@ package com.example.orders.server.app;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
 import com.example.orders.server.db.ConnectionPool;
 import com.example.orders.server.db.CustomerStore;
 import com.example.orders.server.db.DatabaseCircuit;
-import com.example.orders.server.db.EventNotifications;
 import com.example.orders.server.db.EventStore;
 import com.example.orders.server.db.OrderStore;
 import com.example.orders.server.db.ProductStore;
 import com.example.orders.server.db.Reads;
 import com.example.orders.server.db.Standby;
-import com.example.orders.server.db.StatementCounter;
-import com.example.orders.server.db.StatementMetrics;
+import com.example.orders.server.db.StatementObservation;
 import com.example.orders.server.db.Writes;
+import com.example.orders.server.events.EventNotifications;
+import com.example.orders.server.events.EventSequencer;
+import com.example.orders.server.events.EventWatches;
+import com.example.orders.server.events.RabbitRelay;
 import com.example.orders.server.grpc.CallGate;
 import com.example.orders.server.grpc.GrpcPipeline;
 import com.example.orders.server.grpc.OrderGrpcService;
 import com.example.orders.server.grpc.PageTokens;
-import com.example.orders.server.grpc.ServiceLimits;
 import com.example.orders.v1.OrderServiceGrpc;
 
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.grpc.GrpcConfig;
-import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
- * The running service: database (external or embedded), schema, connection pool, health, and the
- * web server with gRPC and the observe endpoints. Closing it stops them in reverse order.
+ * The running service, assembled from the database up: the database (external or embedded) and its
+ * schema, the data layer on its pools, the workers of order events, and the web server with the gRPC
+ * pipeline (grpc/GrpcPipeline: every layer a call meets) and the observe endpoints. Closing it stops
+ * them gracefully, in reverse order.
  */
 public final class OrderServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OrderServer.class.getName());
 
-    private final List<AutoCloseable> resources;
-    private final StatementCounter statements;
+    private final Resources started;
+    private final StatementObservation statements;
     private final OrderStore orders;
     private final DatabaseHealth health;
-    private final OrderGrpcService orderService;
+    private final EventWatches watches;
     private final CallGate gate;
     private final Duration gracePeriod;
     private final WebServer webServer;
 
-    private OrderServer(List<AutoCloseable> resources, StatementCounter statements, OrderStore orders,
-                        DatabaseHealth health, OrderGrpcService orderService, CallGate gate, Duration gracePeriod,
-                        WebServer webServer) {
-        this.resources = resources;
+    private OrderServer(Resources started, StatementObservation statements, OrderStore orders, DatabaseHealth health,
+                        EventWatches watches, CallGate gate, Duration gracePeriod, WebServer webServer) {
+        this.started = started;
         this.statements = statements;
         this.orders = orders;
         this.health = health;
-        this.orderService = orderService;
+        this.watches = watches;
         this.gate = gate;
         this.gracePeriod = gracePeriod;
         this.webServer = webServer;
     }
 
     public static OrderServer start(Config config) {
-        // Everything started so far, stopped in reverse order on close or on a failed start.
-        List<AutoCloseable> resources = new ArrayList<>();
+        Settings settings = Settings.read(config);
+        Resources started = new Resources();
         try {
-            Config dbConfig = config.get("db");
-            DatabaseSettings database = database(dbConfig, resources);
-            Migrations.apply(database, dbConfig.get("startup-timeout").as(Duration.class)
-                    .orElse(Duration.ofSeconds(60)));
+            MeterRegistry meters = Services.get(MeterRegistry.class);
+            DatabaseSettings database = database(settings.database(), started);
+            Migrations.apply(database, settings.database().startupTimeout());
 
+            // The data layer: the primary's pool, health and circuit, and a standby's if configured.
+            StatementObservation statements = StatementObservation.register(meters);
             DatabaseCircuit circuit = DatabaseCircuit.primary();
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
-                                                        poolSettings(dbConfig.get("pool")), circuit);
-            MeterRegistry meters = Services.get(MeterRegistry.class);
-            StatementCounter statements = new StatementCounter();
-            StatementMetrics statementMetrics = StatementMetrics.register(meters);
-            DbClient db = dbClient(pool, statements, statementMetrics);
-            resources.add(db); // closes the pool
-            resources.add(PoolMetrics.register(pool, "db.pool", meters));
-
+                                                        settings.database().pool(), circuit);
+            DbClient primary = started.add(dbClient(pool, statements)); // closes the pool
+            started.add(PoolMetrics.register(pool, "db.pool", meters));
             HealthStatusManager grpcHealth = new HealthStatusManager();
-            Duration checkInterval = dbConfig.get("health-check-interval").as(Duration.class).orElse(Duration.ofSeconds(2));
-            DatabaseHealth health = DatabaseHealth.start(pool, circuit, grpcHealth, checkInterval);
-            resources.add(health);
-            HealthObserverConfig.Builder healthObserver = HealthObserver.builder().details(true).addCheck(health.check());
+            DatabaseHealth health = started.add(DatabaseHealth.start(pool, circuit, grpcHealth,
+                                                                     settings.database().healthCheckInterval()));
+            List<HealthCheck> healthChecks = new ArrayList<>(List.of(health.check()));
+            boolean standby = settings.standby().configured();
+            Writes writes = standby ? Writes.trackingPositions(primary) : Writes.onPrimary(primary);
+            Reads reads = standby
+                    ? Reads.onStandby(primary, standby(settings, pool, writes, statements, meters, healthChecks, started))
+                    : Reads.onPrimary(primary);
 
-            String standbyUrl = standbySetting(dbConfig, "url").orElse("");
-            Writes writes = standbyUrl.isBlank() ? Writes.onPrimary(db) : Writes.trackingPositions(db);
-            Reads reads = standbyUrl.isBlank()
-                    ? Reads.onPrimary(db)
-                    : Reads.onStandby(db, standby(standbyUrl, dbConfig, database, pool, writes, statements,
-                                                  statementMetrics, meters, checkInterval, healthObserver, resources));
-            // Events stay on the primary: the standby neither sends its NOTIFYs nor is ahead of it.
-            EventStore events = new EventStore(db);
-            EventNotifications notifications = EventNotifications.start(pool);
-            resources.add(notifications);
-            OrderStore orders = new OrderStore(writes, reads, notifications.written());
-            startEventWork(config.get("events"), events, notifications, meters, resources);
+            // Order events, all on the primary: the standby neither sends its NOTIFYs nor is ahead of it.
+            EventStore events = new EventStore(primary);
+            EventNotifications notifications = started.add(EventNotifications.start(pool));
+            String broker = settings.events().rabbitMqUri();
+            // Without a broker, events older than the retention are pruned whether published or not.
+            started.add(EventSequencer.start(events, notifications, settings.events().retention(), broker.isBlank()));
+            if (!broker.isBlank()) {
+                started.add(relay(events, notifications, settings.events(), meters));
+            }
 
-            Config serviceConfig = config.get("service");
-            ServiceLimits limits = limits(serviceConfig);
-            CallGate gate = new CallGate(limits.maxConcurrentCalls(),
-                                         Set.of(OrderServiceGrpc.getWatchOrderEventsMethod().getFullMethodName()));
+            // The gRPC service and the web server.
+            OrderStore orders = new OrderStore(writes, reads, notifications.written()::signal);
+            EventWatches watches = new EventWatches(events, notifications, settings.limits().maxConcurrentWatchers());
             OrderGrpcService orderService = new OrderGrpcService(
-                    new CustomerStore(writes, reads), new ProductStore(writes, reads), orders, events, notifications,
-                    new PageTokens(pageTokenSecret(serviceConfig)), limits);
-            GrpcRouting.Builder grpc = GrpcPipeline.routing(
-                    orderService, grpcHealth, gate, serviceConfig.get("auth.token").asString().orElse(""),
-                    GrpcConfig.create(config.get("server.protocols.grpc")).maxReadBufferSize(), meters);
+                    new CustomerStore(writes, reads), new ProductStore(writes, reads), orders, watches,
+                    new PageTokens(pageTokenSecret(settings.service())), settings.limits());
+            CallGate gate = new CallGate(settings.limits().maxConcurrentCalls(),
+                                         Set.of(OrderServiceGrpc.getWatchOrderEventsMethod().getFullMethodName()));
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
-                    .addRouting(grpc)
+                    .addRouting(GrpcPipeline.routing(orderService, grpcHealth, gate, settings.service().authToken(),
+                                                     settings.service().maxRequestBytes(), meters))
                     .addFeature(ObserveFeature.builder()
-                            .addObserver(healthObserver.build())
+                            .addObserver(HealthObserver.builder().details(true).addChecks(healthChecks.toArray(HealthCheck[]::new)).build())
                             .addObserver(MetricsObserver.create())
                             .build())
                     .build()
                     .start();
             LOG.log(Level.INFO, "Order service listening on port {0} (gRPC, /observe/health, /observe/metrics), "
                     + "database {1}{2}", String.valueOf(webServer.port()), database.safeUrl(),
-                    standbyUrl.isBlank() ? "" : ", reads on the standby " + DatabaseSettings.safe(standbyUrl));
-            Duration gracePeriod = serviceConfig.get("shutdown-grace-period").as(Duration.class)
-                    .orElse(Duration.ofSeconds(10));
-            return new OrderServer(resources, statements, orders, health, orderService, gate, gracePeriod, webServer);
+                    standby ? ", reads on the standby " + settings.standby().connection().safeUrl() : "");
+            return new OrderServer(started, statements, orders, health, watches, gate,
+                                   settings.service().shutdownGracePeriod(), webServer);
         } catch (RuntimeException e) {
-            closeAll(resources);
+            started.close();
             throw e;
         }
     }
 
-    /** The standby at {@code url} that takes the reads it can (see Standby), with its pool, health and metrics. */
-    private static Standby standby(String url, Config dbConfig, DatabaseSettings database, ConnectionPool primaryPool,
-                                   Writes writes, StatementCounter statements, StatementMetrics statementMetrics,
-                                   MeterRegistry meters, Duration checkInterval,
-                                   HealthObserverConfig.Builder healthObserver, List<AutoCloseable> resources) {
-        Properties standbySettings = poolSettings(dbConfig.get("pool"));
-        standbySettings.setProperty("poolName", standbySettings.getProperty("poolName", "orders") + "-replica");
-        Standby standby = Standby.start(
-                url,
-                standbySetting(dbConfig, "user").orElse(database.user()),
-                standbySetting(dbConfig, "password").orElse(database.password()),
-                standbySettings, writes, primaryPool,
-                Duration.parse(standbySetting(dbConfig, "max-lag").orElse("PT1S")),
-                pool -> dbClient(pool, statements, statementMetrics));
-        resources.add(standby);
-        resources.add(PoolMetrics.register(standby.pool(), "db.replica.pool", meters));
-        resources.add(StandbyMetrics.register(standby, meters));
-        DatabaseHealth standbyHealth = DatabaseHealth.startForStandby(standby, checkInterval);
-        resources.add(standbyHealth);
-        healthObserver.addCheck(standbyHealth.check());
+    /** The configured database, or an embedded one when {@code db.url} is empty. */
+    private static DatabaseSettings database(Settings.Database database, Resources started) {
+        if (!database.embedded()) {
+            return database.connection();
+        }
+        return started.add(EmbeddedDatabase.start(database.embeddedDataDir())).settings();
+    }
+
+    /** The standby that takes the reads it can (see Standby), with its pool, health check and metrics. */
+    private static Standby standby(Settings settings, ConnectionPool primaryPool, Writes writes,
+                                   StatementObservation statements, MeterRegistry meters,
+                                   List<HealthCheck> healthChecks, Resources started) {
+        DatabaseSettings connection = settings.standby().connection();
+        Properties pool = new Properties();
+        pool.putAll(settings.database().pool());
+        pool.setProperty("poolName", pool.getProperty("poolName", "orders") + "-replica");
+        Standby standby = started.add(Standby.start(connection.url(), connection.user(), connection.password(), pool,
+                                                    writes, primaryPool, settings.standby().maxLag(),
+                                                    standbyPool -> dbClient(standbyPool, statements)));
+        started.add(PoolMetrics.register(standby.pool(), "db.replica.pool", meters));
+        started.add(StandbyMetrics.register(standby, meters));
+        DatabaseHealth standbyHealth = started.add(DatabaseHealth.startForStandby(
+                standby, settings.database().healthCheckInterval()));
+        healthChecks.add(standbyHealth.check());
         return standby;
     }
 
-    private static ServiceLimits limits(Config service) {
-        return new ServiceLimits(service.get("max-concurrent-calls").asInt().orElse(200),
-                                 service.get("max-concurrent-exports").asInt().orElse(2),
-                                 service.get("max-lines-per-order").asInt().orElse(100),
-                                 service.get("max-page-size").asInt().orElse(100),
-                                 service.get("max-concurrent-watchers").asInt().orElse(100));
-    }
-
-    /**
-     * The sequencer, which every instance runs, and the relay to RabbitMQ when a broker is configured.
-     * Without one, events older than the retention are pruned whether published or not.
-     */
-    private static void startEventWork(Config events, EventStore store, EventNotifications notifications,
-                                       MeterRegistry meters, List<AutoCloseable> resources) {
-        Duration retention = events.get("retention").as(Duration.class).orElse(Duration.ofDays(7));
-        String brokerUri = events.get("rabbitmq.uri").asString().orElse("");
-        resources.add(EventSequencer.start(store, notifications, retention, brokerUri.isBlank()));
-        if (!brokerUri.isBlank()) {
-            resources.add(RabbitRelay.start(store, notifications, brokerUri,
-                                            events.get("rabbitmq.exchange").asString().orElse("orders"), meters));
+    private static RabbitRelay relay(EventStore events, EventNotifications notifications, Settings.Events settings,
+                                     MeterRegistry meters) {
+        try {
+            return RabbitRelay.start(events, notifications, settings.rabbitMqUri(), settings.rabbitMqExchange(), meters);
+        } catch (IllegalArgumentException e) {
+            throw new StartFailure(e.getMessage());
         }
     }
 
     /** The configured secret, or a random one: then tokens only work with this process. */
-    private static byte[] pageTokenSecret(Config service) {
-        String secret = service.get("paging.secret").asString().orElse("");
-        if (!secret.isEmpty()) {
-            return secret.getBytes(StandardCharsets.UTF_8);
+    private static byte[] pageTokenSecret(Settings.Service service) {
+        if (!service.pagingSecret().isEmpty()) {
+            return service.pagingSecret().getBytes(StandardCharsets.UTF_8);
         }
         LOG.log(Level.INFO, "Page tokens are signed with a key of this process only; set service.paging.secret "
                 + "(SERVICE_PAGING_SECRET) for tokens that work across instances and restarts");
@@ -203,41 +184,8 @@ public final class OrderServer implements AutoCloseable {
         return random;
     }
 
-    /** The configured database, or an embedded one when {@code db.url} is empty. */
-    private static DatabaseSettings database(Config dbConfig, List<AutoCloseable> resources) {
-        String url = dbConfig.get("url").asString().orElse("");
-        if (url.isBlank()) {
-            EmbeddedDatabase embedded = EmbeddedDatabase.start(
-                    Path.of(dbConfig.get("embedded-data-dir").asString().orElse("data")));
-            resources.add(embedded);
-            return embedded.settings();
-        }
-        return new DatabaseSettings(url,
-                                    dbConfig.get("user").asString().orElse("postgres"),
-                                    dbConfig.get("password").asString().orElse(""));
-    }
-
-    /**
-     * db.replica-NAME; the environment variable DB_REPLICA_NAME arrives as db.replica.NAME (Helidon
-     * turns only underscores into dots): DB_REPLICA_MAX_LAG as db.replica.max.lag.
-     */
-    private static Optional<String> standbySetting(Config dbConfig, String name) {
-        return dbConfig.get("replica-" + name).asString().asOptional()
-                .or(() -> dbConfig.get("replica." + name.replace('-', '.')).asString().asOptional());
-    }
-
-    private static DbClient dbClient(ConnectionPool pool, StatementCounter statements, StatementMetrics metrics) {
-        return JdbcClientBuilder.create()
-                .connectionPool(pool)
-                .addService(statements)
-                .addService(metrics)
-                .build();
-    }
-
-    private static Properties poolSettings(Config pool) {
-        Properties settings = new Properties();
-        pool.detach().asMap().orElse(Map.of()).forEach(settings::setProperty);
-        return settings;
+    private static DbClient dbClient(ConnectionPool pool, StatementObservation statements) {
+        return JdbcClientBuilder.create().connectionPool(pool).addService(statements).build();
     }
 
     public int port() {
@@ -246,7 +194,7 @@ public final class OrderServer implements AutoCloseable {
 
     /** Statements run by gRPC calls since start. */
     public long statementsExecuted() {
-        return statements.total();
+        return statements.callStatements();
     }
 
     /** Orders read by ExportOrders calls since start. */
@@ -257,15 +205,14 @@ public final class OrderServer implements AutoCloseable {
     /**
      * Graceful stop: health turns NOT_SERVING (so load balancers stop sending calls), watches end
      * (UNAVAILABLE: watch elsewhere), new calls are refused (UNAVAILABLE), those in flight get the
-     * grace period to finish; then the web server, the
-     * pool and the embedded database stop.
+     * grace period to finish; then the web server, the workers, the pools and the embedded database stop.
      */
     @Override
     public void close() {
         LOG.log(Level.INFO, "Stopping: {0} calls in flight, grace period {1}", gate.inFlight(), gracePeriod);
         health.close(); // also among the resources, for a failed start: closing it again does nothing
         try {
-            orderService.stopWatches(Duration.ofSeconds(1));
+            watches.stopAll(Duration.ofSeconds(1));
             if (!gate.drain(gracePeriod)) {
                 LOG.log(Level.WARNING, "{0} calls still running after the grace period are cut off", gate.inFlight());
             }
@@ -273,17 +220,7 @@ public final class OrderServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         webServer.stop();
-        closeAll(resources);
+        started.close();
         LOG.log(Level.INFO, "Order service stopped");
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable resource : resources.reversed()) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "Could not stop " + resource, e);
-            }
-        }
     }
 }

@@ -37,11 +37,11 @@ public final class OrderStore {
     private final Writes writes;
     /** The reads outside a write: on a standby when one is configured. */
     private final Reads reads;
-    /** Told once a change and its event have committed: the sequencer waits for it. */
-    private final EventNotifications.Signal eventsWritten;
+    /** Run once a change and its event have committed: the event sequencer waits for it. */
+    private final Runnable eventsWritten;
     private final LongAdder ordersExported = new LongAdder();
 
-    public OrderStore(Writes writes, Reads reads, EventNotifications.Signal eventsWritten) {
+    public OrderStore(Writes writes, Reads reads, Runnable eventsWritten) {
         this.writes = writes;
         this.reads = reads;
         this.eventsWritten = eventsWritten;
@@ -75,7 +75,7 @@ public final class OrderStore {
             EventStore.record(tx, order, 1);
             return order;
         });
-        eventsWritten.signal(); // a retry wrote none: its signal costs the sequencer a run that finds nothing
+        eventsWritten.run(); // a retry wrote none: it costs the sequencer a run that finds nothing
         return placed;
     }
 
@@ -176,7 +176,7 @@ public final class OrderStore {
             EventStore.record(tx, order, OrderStatuses.steps(current) + 1);
             return order;
         });
-        eventsWritten.signal();
+        eventsWritten.run();
         return changed;
     }
 

@@ -185,6 +185,14 @@ public enum Sql {
     NOTIFY_EVENTS_SEQUENCED("""
             SELECT pg_notify('order_events', '') AS notified"""),
 
+    /** What the instances listen to, each on a connection of its own, to hear of NOTIFY_EVENTS_SEQUENCED. */
+    LISTEN_EVENTS_SEQUENCED("""
+            LISTEN order_events"""),
+
+    /** Tells the listening session apart from the pool's in pg_stat_activity: it is idle by design. */
+    NAME_EVENTS_LISTENER("""
+            SELECT set_config('application_name', current_setting('application_name') || ' events', false)"""),
+
     /**
      * The first and last positions held, 0 when none: a watch starts after the last, or checks that
      * the events after the position it resumes from are all still there.

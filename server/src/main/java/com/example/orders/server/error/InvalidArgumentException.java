@@ -1,16 +1,9 @@
 package com.example.orders.server.error;
 
-import io.grpc.Status;
-
 /** The request itself is wrong: a field is missing, malformed or out of range. */
 public final class InvalidArgumentException extends ServiceException {
 
     public InvalidArgumentException(String message) {
         super(message);
-    }
-
-    @Override
-    Status.Code code() {
-        return Status.Code.INVALID_ARGUMENT;
     }
 }

@@ -1,10 +1,9 @@
 package com.example.orders.server.error;
 
-import io.grpc.Status;
-
 /**
- * A failure the caller can act on. Each subclass stands for one gRPC status code; the message is
- * sent to the client as is, so it names the field or entity at fault and never holds internals.
+ * A failure the caller can act on, one subclass per kind. The message is sent to the client as is,
+ * so it names the field or entity at fault and never holds internals; the gRPC layer gives each kind
+ * its status code (grpc/ErrorStatus).
  */
 public abstract sealed class ServiceException extends RuntimeException
         permits InvalidArgumentException, NotFoundException, AlreadyExistsException, FailedPreconditionException,
@@ -13,6 +12,4 @@ public abstract sealed class ServiceException extends RuntimeException
     ServiceException(String message) {
         super(message, null, false, false);
     }
-
-    abstract Status.Code code();
 }

@@ -42,7 +42,7 @@ final class DatabaseScope implements ServerInterceptor {
             return new ServerCall.Listener<>() {
             };
         }
-        CallScope scope = CallScope.of(cancellation(Context.current()), readsAtLeast, StatementCounting.ofCurrentCall());
+        CallScope scope = CallScope.of(cancellation(Context.current()), readsAtLeast, CallObservation.statementsOfCurrentCall());
         ServerCall<Q, R> answering = new SimpleForwardingServerCall<>(call) {
             @Override
             public void sendHeaders(Metadata responseHeaders) {

@@ -1,9 +1,5 @@
 package com.example.orders.server.grpc;
 
-import java.io.UncheckedIOException;
-
-import com.example.orders.server.error.ErrorStatus;
-
 import io.grpc.Context;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -11,13 +7,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.helidon.http.http2.Http2ErrorCode;
-import io.helidon.http.http2.Http2Exception;
-import io.helidon.webserver.ServerConnectionException;
 
 /**
- * Closes a call whose handler threw with the status {@link ErrorStatus} gives for the failure, or,
- * when it was the response that could not be written, with CANCELLED.
+ * Closes a call whose handler threw with the status {@link ErrorStatus} gives for the failure; a call
+ * whose client cancelled it, or whose deadline passed, with that, whatever failed then because of it
+ * (a cancelled statement, a write to a reset stream).
  */
 final class ErrorMappingInterceptor implements ServerInterceptor {
 
@@ -49,14 +43,8 @@ final class ErrorMappingInterceptor implements ServerInterceptor {
     }
 
     private static void fail(ServerCall<?, ?> call, RuntimeException failure) {
-        String method = call.getMethodDescriptor().getBareMethodName();
-        // A write fails after the client has cancelled too; that is reported as the cancel.
-        Status status = Context.current().isCancelled() ? null : writeFailure(failure);
-        if (status == null) {
-            status = statusOf(method, failure);
-        } else {
-            LOG.log(System.Logger.Level.INFO, "{0}: {1} ({2})", method, status.getDescription(), failure.getMessage());
-        }
+        Context context = Context.current();
+        Status status = context.isCancelled() ? ErrorStatus.ofCancelled(context) : statusOf(call, failure);
         try {
             call.close(status, new Metadata());
         } catch (RuntimeException closeFailure) {
@@ -65,21 +53,9 @@ final class ErrorMappingInterceptor implements ServerInterceptor {
         }
     }
 
-    /** The status for a response that could not be written, or null if the failure is not that. */
-    private static Status writeFailure(RuntimeException failure) {
-        if (failure instanceof Http2Exception http2 && http2.code() == Http2ErrorCode.FLOW_CONTROL) {
-            return Status.CANCELLED.withDescription("response stopped: the client took no message for too long "
-                    + "(server.protocols.http_2.flow-control-timeout)");
-        }
-        if (failure instanceof ServerConnectionException || failure instanceof UncheckedIOException) {
-            return Status.CANCELLED.withDescription("response stopped: the client's connection is gone");
-        }
-        return null;
-    }
-
-    private static Status statusOf(String method, RuntimeException failure) {
+    private static Status statusOf(ServerCall<?, ?> call, RuntimeException failure) {
         try {
-            return ErrorStatus.of(method, failure);
+            return ErrorStatus.of(call.getMethodDescriptor().getBareMethodName(), failure);
         } catch (RuntimeException mappingFailure) {
             // A call that is never closed hangs its client until the deadline: close it whatever happens.
             failure.addSuppressed(mappingFailure);

@@ -47,9 +47,7 @@ public final class GrpcPipeline {
                 .intercept(                                     // every call, to every service:
                         new UnaryResponseWrites(),              // first: sends what a unary call held after all it did
                         new GrpcCallFixes(),                    // then, to see what goes to the wire
-                        new StatementCounting(),
-                        new AccessLog(),
-                        new CallMetrics(meters),
+                        new CallObservation(meters),            // the access log and the metrics, counting statements
                         new OversizedRequests(maxRequestBytes), // after the log and the metrics, which see its status
                         new ServerCallContext())                // the client's deadline and cancel, for the handler
                 .service(orders)

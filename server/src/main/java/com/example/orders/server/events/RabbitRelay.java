@@ -1,4 +1,4 @@
-package com.example.orders.server.app;
+package com.example.orders.server.events;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.example.orders.server.db.EventNotifications;
 import com.example.orders.server.db.EventStore;
 import com.example.orders.v1.OrderEvent;
 import com.rabbitmq.client.AMQP;
@@ -31,36 +30,30 @@ import io.helidon.metrics.api.MeterRegistry;
  * instances relay at once without publishing an event twice in parallel (the rows are claimed), and an
  * order's events go out in order. Routing key {@code order.created}, {@code order.paid}, ...
  */
-final class RabbitRelay implements AutoCloseable {
+public final class RabbitRelay implements BackgroundLoop.Round, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RabbitRelay.class.getName());
     private static final int BATCH = 100;
-    private static final long POLL_MILLIS = 500;
+    private static final Duration POLL = Duration.ofMillis(500);
     private static final long CONFIRM_TIMEOUT_MILLIS = 10_000;
-
-    private final EventStore events;
-    private final EventNotifications notifications;
-    private final ConnectionFactory factory;
-    private final String exchange;
-    private final Thread thread;
     /**
      * When a relay of this process last reached the database and the broker, whether or not it had
      * events to publish. Process-wide, as the registry its gauge lives in.
      */
     private static final AtomicLong LAST_SUCCESS_NANOS = new AtomicLong(System.nanoTime());
 
+    private final EventStore events;
+    private final ConnectionFactory factory;
+    private final String exchange;
     private final Counter published;
-    private volatile boolean running = true;
+    private BackgroundLoop loop;
     private Connection connection;
     private Channel channel;
 
-    private RabbitRelay(EventStore events, EventNotifications notifications, ConnectionFactory factory, String exchange,
-                        MeterRegistry meters) {
+    private RabbitRelay(EventStore events, ConnectionFactory factory, String exchange, MeterRegistry meters) {
         this.events = events;
-        this.notifications = notifications;
         this.factory = factory;
         this.exchange = exchange;
-        this.thread = Thread.ofVirtual().name("order-events-relay").unstarted(this::run);
         this.published = meters.getOrCreate(Counter.builder("order.events.published")
                 .description("Order events the broker confirmed"));
         // An operator alerts on this growing: events wait in the outbox while it does.
@@ -69,52 +62,44 @@ final class RabbitRelay implements AutoCloseable {
                 .description("Seconds since the relay last reached the database and the broker"));
     }
 
-    static RabbitRelay start(EventStore events, EventNotifications notifications, String uri, String exchange,
-                             MeterRegistry meters) {
+    /**
+     * Relays to the broker at {@code uri} (an AMQP URI; IllegalArgumentException if it is none), woken
+     * as events get their positions.
+     */
+    public static RabbitRelay start(EventStore events, EventNotifications notifications, String uri, String exchange,
+                                    MeterRegistry meters) {
         ConnectionFactory factory = new ConnectionFactory();
         try {
             factory.setUri(uri);
         } catch (URISyntaxException | GeneralSecurityException e) {
-            throw new StartFailure("events.rabbitmq.uri is not a valid AMQP URI: " + e.getMessage());
+            throw new IllegalArgumentException("events.rabbitmq.uri is not a valid AMQP URI: " + e.getMessage(), e);
         }
         factory.setAutomaticRecoveryEnabled(false); // the relay reconnects itself, between batches
         factory.setConnectionTimeout(3000);
-        RabbitRelay relay = new RabbitRelay(events, notifications, factory, exchange, meters);
-        relay.thread.start();
+        RabbitRelay relay = new RabbitRelay(events, factory, exchange, meters);
+        relay.loop = BackgroundLoop.start("order-events-relay",
+                                          "Cannot publish order events now, they wait in the outbox: {0}",
+                                          "Publishing order events to RabbitMQ again", notifications.sequenced(),
+                                          POLL, Duration.ZERO, relay);
         LOG.log(Level.INFO, "Publishing order events to RabbitMQ at {0}:{1}, exchange {2}",
                 factory.getHost(), String.valueOf(factory.getPort()), exchange);
         return relay;
     }
 
-    private void run() {
-        boolean failing = false;
-        while (running) {
-            long seen = notifications.sequenced().version();
-            try {
-                if (channel == null || !channel.isOpen()) {
-                    connect();
-                }
-                int count = events.publishNext(BATCH, this::publish);
-                published.increment(count);
-                LAST_SUCCESS_NANOS.set(System.nanoTime());
-                if (failing) {
-                    LOG.log(Level.INFO, "Publishing order events to RabbitMQ again");
-                    failing = false;
-                }
-                if (count < BATCH) {
-                    notifications.sequenced().awaitAfter(seen, POLL_MILLIS);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                if (running && !failing) {
-                    LOG.log(Level.WARNING, "Cannot publish order events now, they wait in the outbox: {0}", reason(e));
-                    failing = true;
-                }
-                disconnect();
-                pause();
-            }
+    @Override
+    public boolean run() throws IOException, TimeoutException {
+        if (channel == null || !channel.isOpen()) {
+            connect();
         }
+        int count = events.publishNext(BATCH, this::publish);
+        published.increment(count);
+        LAST_SUCCESS_NANOS.set(System.nanoTime());
+        return count == BATCH;
+    }
+
+    @Override
+    public void failed() {
+        disconnect();
     }
 
     private void connect() throws IOException, TimeoutException {
@@ -160,29 +145,9 @@ final class RabbitRelay implements AutoCloseable {
         channel = null;
     }
 
-    /** The first cause that says something: the client wraps the broker's word in bare IOExceptions. */
-    private static String reason(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null) {
-                return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            }
-        }
-        return failure.getClass().getName();
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            running = false;
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        notifications.sequenced().signal(); // not an interrupt, which would break the connection of a statement running
-        thread.join(Duration.ofSeconds(5));
+        loop.close();
         disconnect();
     }
 }

@@ -1,4 +1,4 @@
-package com.example.orders.server.db;
+package com.example.orders.server.events;
 
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -7,6 +7,9 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+
+import com.example.orders.server.db.ConnectionPool;
+import com.example.orders.server.db.Sql;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -23,8 +26,6 @@ import org.postgresql.PGNotification;
 public final class EventNotifications implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(EventNotifications.class.getName());
-    /** The channel of Sql.NOTIFY_EVENTS_SEQUENCED. */
-    private static final String SEQUENCED_CHANNEL = "order_events";
 
     private final ConnectionPool pool;
     private final Signal written = new Signal();
@@ -101,9 +102,8 @@ public final class EventNotifications implements AutoCloseable {
         boolean failing = false;
         while (running) {
             try (Connection connection = pool.openUnpooled(); Statement statement = connection.createStatement()) {
-                // Told apart from the pool's sessions in pg_stat_activity: it is idle by design.
-                statement.execute("SELECT set_config('application_name', current_setting('application_name') || ' events', false)");
-                statement.execute("LISTEN " + SEQUENCED_CHANNEL);
+                statement.execute(Sql.NAME_EVENTS_LISTENER.jdbcText());
+                statement.execute(Sql.LISTEN_EVENTS_SEQUENCED.jdbcText());
                 if (failing) {
                     LOG.log(Level.INFO, "Listening to order events again");
                     failing = false;

@@ -15,7 +15,7 @@ import com.google.protobuf.Timestamp;
  * Checks of request fields, each failing with INVALID_ARGUMENT that names the field. Everything is
  * checked before the first statement runs, so bad input never reaches the database.
  */
-final class Requests {
+final class RequestChecks {
 
     static final int MAX_QUANTITY = 1_000_000;
     /** 100 million currency units. */
@@ -31,7 +31,7 @@ final class Requests {
     private static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
     private static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
-    private Requests() {
+    private RequestChecks() {
     }
 
     static long id(String field, long value) {
