@@ -57,7 +57,11 @@ class OversizedRequestTest {
                 assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode(), refused::toString);
                 assertEquals("request exceeds the maximum of " + MAX_REQUEST_BYTES + " bytes",
                              refused.getStatus().getDescription());
-                assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "answered after " + took);
+                // Answered, not left to its deadline. Not a tighter bound: the time holds the client's
+                // serializing up to 50 MB before the first byte of it leaves, which took up to 1.7 s on
+                // a machine busy with builds; a server that read the whole request first would answer
+                // within the same second, so a bound in seconds could not tell the two apart anyway.
+                assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered after " + took + ", deadline 10 s");
                 assertEquals(List.of("CreateCustomer RESOURCE_EXHAUSTED"), log.all().stream()
                         .map(record -> record.getMessage().replaceAll(" [0-9.]+ ms.*", ""))
                         .toList(), "what the server logged");
