@@ -96,13 +96,13 @@ final class LoadGenerator {
         }
     }
 
-    static LoadResult run(String target, LoadOptions options, PrintStream progress) throws InterruptedException {
+    static LoadResult run(Endpoint endpoint, LoadOptions options, PrintStream progress) throws InterruptedException {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < options.channels(); i++) {
-            channels.add(Targets.channelBuilder(target).usePlaintext().directExecutor().build());
+            channels.add(Targets.channelBuilder(endpoint).directExecutor().build());
         }
         try {
-            return new LoadGenerator(options).run(target, channels, progress);
+            return new LoadGenerator(options).run(endpoint.target(), channels, progress);
         } finally {
             for (ManagedChannel channel : channels) {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -203,9 +203,7 @@ final class LoadGenerator {
                 @Override
                 public void onError(Throwable error) {
                     Status status = Status.fromThrowable(error);
-                    // The cause says more than grpc-java's description of a transport error ("http2 exception").
-                    firstErrors.putIfAbsent(status.getCode(), status.getDescription()
-                            + (status.getCause() == null ? "" : " (" + status.getCause() + ")"));
+                    firstErrors.putIfAbsent(status.getCode(), ErrorLine.of(status));
                     ended(sent, status.getCode(), 0);
                     afterErrors.execute(Slot.this::send);
                 }

@@ -60,6 +60,20 @@ public final class TestCertificates {
     }
 
     /**
+     * The authority's certificate in a PKCS#12 trust store (password changeit): what a JVM trusts
+     * as its default trust store with {@code -Djavax.net.ssl.trustStore=}.
+     */
+    public synchronized Path trustStore() {
+        Path trustStore = dir.resolve("truststore.p12");
+        if (!Files.exists(trustStore)) {
+            file(trustStore.getFileName().toString());
+            keytool("-importcert", "-noprompt", "-alias", "ca", "-file", authorityCertificate.toString(),
+                    "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+        }
+        return trustStore;
+    }
+
+    /**
      * A server key with a certificate this authority signed for {@code names}, keytool's
      * subject alternative names such as {@code dns:localhost} or {@code ip:127.0.0.1}.
      */
