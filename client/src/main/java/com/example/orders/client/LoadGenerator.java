@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -96,10 +97,15 @@ final class LoadGenerator {
         }
     }
 
+    /**
+     * The channels share one {@link WritePosition}, of this run's writes: each call waits for the
+     * writes of all the workers before it, as one client's calls would.
+     */
     static LoadResult run(Endpoint endpoint, LoadOptions options, PrintStream progress) throws InterruptedException {
+        WritePosition position = new WritePosition(OptionalLong.empty());
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < options.channels(); i++) {
-            channels.add(Targets.channelBuilder(endpoint).directExecutor().build());
+            channels.add(Targets.channelBuilder(endpoint).intercept(position).directExecutor().build());
         }
         try {
             return new LoadGenerator(options).run(endpoint.target(), channels, progress);

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -97,10 +98,15 @@ public final class OrdersCli {
                     mixed is 70%% get-order, 10%% list-orders, 20%% create-order; count: responses
                     are not parsed, only their bytes counted and their status checked
 
+            read-your-writes: each call sends the furthest write position the service has reported
+            to this target (orders-min-lsn), so that no standby serves it a read without the writes
+            it made before, kept from run to run in $%s, else
+            ${XDG_STATE_HOME:-$HOME/.local/state}/order-client (load: during its run)
+
             exit status: 0 on success, 1 on a gRPC error (load: a call failed; seed: it failed),
             2 on bad usage
             """.formatted(CliArgs.TARGET_VARIABLE, CliArgs.DEFAULT_TARGET, CliArgs.TLS_VARIABLE,
-                          CliArgs.CA_FILE_VARIABLE, CliArgs.TOKEN_VARIABLE);
+                          CliArgs.CA_FILE_VARIABLE, CliArgs.TOKEN_VARIABLE, WritePositionFile.DIRECTORY_VARIABLE);
 
     /** The options each command takes; any other is refused, naming it, before anything runs. */
     private static final Map<String, List<String>> OPTIONS = Map.ofEntries(
@@ -167,12 +173,22 @@ public final class OrdersCli {
         int run(ManagedChannel channel) throws InterruptedException, IOException;
     }
 
+    /**
+     * Runs {@code use} on a channel to {@code endpoint} that carries the target's read-your-writes
+     * position from the runs before this one, and keeps it for the runs after.
+     */
     private static int withChannel(Endpoint endpoint, ChannelUse use) throws InterruptedException, IOException {
-        ManagedChannel channel = Targets.channelBuilder(endpoint).build();
+        WritePositionFile file = WritePositionFile.of(endpoint.target(), System.getenv(), System.err);
+        OptionalLong known = file.read();
+        WritePosition position = new WritePosition(known);
+        ManagedChannel channel = Targets.channelBuilder(endpoint).intercept(position).build();
         try {
             return use.run(channel);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            if (!position.get().equals(known)) {
+                position.get().ifPresent(file::keep);
+            }
         }
     }
 

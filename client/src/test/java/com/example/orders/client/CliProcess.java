@@ -18,7 +18,7 @@ final class CliProcess {
 
     /** The variables the CLI reads; a test gives them or they are unset. */
     private static final List<String> VARIABLES = List.of(CliArgs.TARGET_VARIABLE, CliArgs.TLS_VARIABLE,
-            CliArgs.CA_FILE_VARIABLE, CliArgs.TOKEN_VARIABLE);
+            CliArgs.CA_FILE_VARIABLE, CliArgs.TOKEN_VARIABLE, WritePositionFile.DIRECTORY_VARIABLE);
 
     private CliProcess() {
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI and the load generator against a real service that wants TLS and a bearer token, as a
@@ -32,6 +34,10 @@ class SecureConnectionTest {
 
     private static FreshService service;
     private static String target;
+
+    /** Where the CLI keeps its read-your-writes position, instead of the user's state directory. */
+    @TempDir
+    static Path stateDirectory;
 
     @BeforeAll
     static void startService() throws Exception {
@@ -110,7 +116,7 @@ class SecureConnectionTest {
         CliProcess.Result trusted = CliProcess.run(
                 CliLauncher.command("-Djavax.net.ssl.trustStore=" + AUTHORITY.trustStore(),
                                     "-Djavax.net.ssl.trustStorePassword=changeit"),
-                Map.of("ORDER_SERVICE_TOKEN", TOKEN), "--target", target, "--tls", "list-products");
+                withStateDirectory(Map.of("ORDER_SERVICE_TOKEN", TOKEN)), "--target", target, "--tls", "list-products");
         CliProcess.Result untrusted = cli(Map.of("ORDER_SERVICE_TOKEN", TOKEN), "--target", target, "--tls", "list-products");
 
         assertEquals(0, trusted.exitStatus(), trusted.stderr());
@@ -161,7 +167,13 @@ class SecureConnectionTest {
     }
 
     private static CliProcess.Result cli(Map<String, String> environment, String... args) throws Exception {
-        return CliProcess.run(CliLauncher.command(), environment, args);
+        return CliProcess.run(CliLauncher.command(), withStateDirectory(environment), args);
+    }
+
+    private static Map<String, String> withStateDirectory(Map<String, String> environment) {
+        Map<String, String> all = new HashMap<>(environment);
+        all.put(WritePositionFile.DIRECTORY_VARIABLE, stateDirectory.toString());
+        return all;
     }
 
     /** One line on stderr that starts with {@code start}, nothing on stdout, exit status 1. */
