@@ -89,13 +89,13 @@ class WritePositionTest {
     @Test
     void valuesThatAreNoPositionAreIgnored() {
         OrderServiceBlockingStub orders = stub(new WritePosition(OptionalLong.empty()));
-        replies.addAll(List.of("7", "18446744073709551616", "-1", "+9", "9a", "0x10", "", "1e3", " 8"));
+        replies.addAll(List.of("7", "18446744073709551616", "-1", "+9", "9a", "0x10", "", "1e3"));
 
-        for (int call = 0; call < 10; call++) {
+        for (int call = 0; call < 9; call++) {
             orders.createOrder(CreateOrderRequest.getDefaultInstance());
         }
 
-        assertEquals(List.of("-", "7", "7", "7", "7", "7", "7", "7", "7", "7"), sent);
+        assertEquals(List.of("-", "7", "7", "7", "7", "7", "7", "7", "7"), sent);
     }
 
     @Test
