@@ -104,13 +104,15 @@ final class CliArgs {
 
     /** The connection options given, each with its variable as the default. */
     private static Endpoint endpoint(Map<String, String> given, Map<String, String> environment) {
-        String target = withDefaultPorts(given.getOrDefault("--target", variable(environment, TARGET_VARIABLE).orElse(DEFAULT_TARGET)));
+        String target = withDefaultPorts(Optional.ofNullable(given.get("--target"))
+                .or(() -> variable(environment, TARGET_VARIABLE)).orElse(DEFAULT_TARGET));
         boolean tls = given.containsKey("--tls") || switch (variable(environment, TLS_VARIABLE).orElse("false")) {
             case "true" -> true;
             case "false" -> false;
             case String other -> throw new UsageException(TLS_VARIABLE + " must be true or false, got '" + other + "'");
         };
-        Optional<Path> caFile = Optional.ofNullable(given.get("--ca-file")).or(() -> variable(environment, CA_FILE_VARIABLE)).map(Path::of);
+        Optional<Path> caFile = Optional.ofNullable(given.get("--ca-file"))
+                .or(() -> variable(environment, CA_FILE_VARIABLE)).map(Path::of);
         Optional<String> token = given.containsKey("--token")
                 ? Optional.of(checkToken("--token", given.get("--token")))
                 : variable(environment, TOKEN_VARIABLE).map(value -> checkToken(TOKEN_VARIABLE, value));

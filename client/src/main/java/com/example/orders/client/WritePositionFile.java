@@ -42,7 +42,8 @@ final class WritePositionFile {
 
     /** The file of {@code target} in the directory {@code environment} names. */
     static WritePositionFile of(String target, Map<String, String> environment, PrintStream warnings) {
-        return new WritePositionFile(directory(environment, System.getProperty("user.home")).resolve(fileName(target)), warnings);
+        Path directory = directory(environment, System.getProperty("user.home"));
+        return new WritePositionFile(directory.resolve(fileName(target)), warnings);
     }
 
     static Path directory(Map<String, String> environment, String home) {
@@ -100,7 +101,8 @@ final class WritePositionFile {
                     return;
                 }
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap((Long.toUnsignedString(position) + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                byte[] content = (Long.toUnsignedString(position) + "\n").getBytes(StandardCharsets.US_ASCII);
+                channel.write(ByteBuffer.wrap(content), 0);
             }
         } catch (IOException e) {
             warn("could not keep the read-your-writes position in " + file + ": " + e);
