@@ -4,9 +4,11 @@
 //
 // With an after_event_id (0 for every stored event) it replays the events after it first. When the
 // server goes away it watches again after the last event it printed: nothing missed, nothing twice.
+// ORDER_SERVICE_TLS=true or ORDER_SERVICE_CA_FILE=ca.pem, and ORDER_SERVICE_TOKEN, reach a service
+// with TLS and a bearer token (fromEnvironment in orders-client.js).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { connect, status } from './orders-client.js';
+import { connect, fromEnvironment, status } from './orders-client.js';
 
 /**
  * The events after `afterEventId` (undefined: from now on), of one customer's orders or ('0') of all,
@@ -38,7 +40,7 @@ export async function* watchEvents(orders, { afterEventId, customerId = '0' } = 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const orders = connect(process.env.ORDER_SERVICE_TARGET ?? 'localhost:8080');
+  const orders = connect(...fromEnvironment());
   const [afterEventId, customerId] = process.argv.slice(2);
   for await (const event of watchEvents(orders, { afterEventId, customerId })) {
     console.log(JSON.stringify(event));

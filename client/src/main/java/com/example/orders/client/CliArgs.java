@@ -1,5 +1,6 @@
 package com.example.orders.client;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Command line of the form {@code [--target host[:port][,host[:port]...]] <command> [--name value ...]}.
+ * Command line of the form {@code [connection options] <command> [--name value ...]}, where the
+ * connection options say how to reach the service: {@code --target host[:port][,host[:port]...]},
+ * {@code --tls}, {@code --ca-file PATH} and {@code --token TOKEN}, each of which has a default in the
+ * environment.
  *
  * <p>Options are only collected here; {@link #checkOptions} refuses those the command does not
  * take before anything runs, so a misspelt option fails, naming it, instead of being ignored.
@@ -23,19 +27,25 @@ final class CliArgs {
 
     static final int DEFAULT_PORT = 8080;
     static final String DEFAULT_TARGET = "localhost:" + DEFAULT_PORT;
-    /** The same variable the Node client's checks read: one setting points both at a service. */
+    /** The same variables the Node client reads: one setting points both at a service. */
     static final String TARGET_VARIABLE = "ORDER_SERVICE_TARGET";
+    static final String TLS_VARIABLE = "ORDER_SERVICE_TLS";
+    static final String CA_FILE_VARIABLE = "ORDER_SERVICE_CA_FILE";
+    static final String TOKEN_VARIABLE = "ORDER_SERVICE_TOKEN";
 
+    private static final Set<String> CONNECTION_OPTIONS = Set.of("--target", "--tls", "--ca-file", "--token");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    /** What an HTTP header value can carry as it is: visible ASCII, which every token scheme uses. */
+    private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]+");
 
     private final boolean helpRequested;
-    private final String target;
+    private final Endpoint endpoint;
     private final String command;
     private final Map<String, List<String>> options;
 
-    private CliArgs(boolean helpRequested, String target, String command, Map<String, List<String>> options) {
+    private CliArgs(boolean helpRequested, Endpoint endpoint, String command, Map<String, List<String>> options) {
         this.helpRequested = helpRequested;
-        this.target = target;
+        this.endpoint = endpoint;
         this.command = command;
         this.options = options;
     }
@@ -44,16 +54,23 @@ final class CliArgs {
         return parse(System.getenv(), argv);
     }
 
-    /** Without {@code --target}, the target is {@code environment}'s ORDER_SERVICE_TARGET, else localhost:8080. */
+    /**
+     * A connection option left out takes its value from {@code environment}: ORDER_SERVICE_TARGET
+     * (else localhost:8080), ORDER_SERVICE_TLS (true or false), ORDER_SERVICE_CA_FILE and
+     * ORDER_SERVICE_TOKEN; a variable that is blank counts as unset.
+     */
     static CliArgs parse(Map<String, String> environment, String... argv) {
-        String fromEnvironment = environment.getOrDefault(TARGET_VARIABLE, "").strip();
-        String target = fromEnvironment.isEmpty() ? DEFAULT_TARGET : withDefaultPorts(fromEnvironment);
+        Map<String, String> connection = new LinkedHashMap<>();
         String command = null;
         Map<String, List<String>> options = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
             if (arg.equals("--help")) {
-                return new CliArgs(true, target, command, options);
+                return new CliArgs(true, null, null, Map.of());
+            }
+            if (command == null && arg.equals("--tls")) {
+                connection.put(arg, "true");
+                continue;
             }
             if (command == null && !arg.startsWith("--")) {
                 command = arg;
@@ -62,16 +79,19 @@ final class CliArgs {
             if (!arg.startsWith("--") || arg.length() == 2) {
                 throw new UsageException("unexpected argument '" + arg + "'");
             }
+            if (command != null && CONNECTION_OPTIONS.contains(arg)) {
+                throw new UsageException(arg + " must come before the command");
+            }
             if (i + 1 == argv.length) {
                 throw new UsageException(arg + " needs a value");
             }
             // Values are taken verbatim, even when they start with '-', so negative numbers reach the server.
             String value = argv[++i];
             if (command == null) {
-                if (!arg.equals("--target")) {
+                if (!CONNECTION_OPTIONS.contains(arg)) {
                     throw new UsageException(arg + " must come after the command");
                 }
-                target = withDefaultPorts(value);
+                connection.put(arg, value);
             } else {
                 options.computeIfAbsent(arg.substring(2), name -> new ArrayList<>()).add(value);
             }
@@ -79,15 +99,46 @@ final class CliArgs {
         if (command == null) {
             throw new UsageException("missing command");
         }
-        return new CliArgs(false, target, command, options);
+        return new CliArgs(false, endpoint(connection, environment), command, options);
+    }
+
+    /** The connection options given, each with its variable as the default. */
+    private static Endpoint endpoint(Map<String, String> given, Map<String, String> environment) {
+        String target = withDefaultPorts(Optional.ofNullable(given.get("--target"))
+                .or(() -> variable(environment, TARGET_VARIABLE)).orElse(DEFAULT_TARGET));
+        boolean tls = given.containsKey("--tls") || switch (variable(environment, TLS_VARIABLE).orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            case String other -> throw new UsageException(TLS_VARIABLE + " must be true or false, got '" + other + "'");
+        };
+        Optional<Path> caFile = Optional.ofNullable(given.get("--ca-file"))
+                .or(() -> variable(environment, CA_FILE_VARIABLE)).map(Path::of);
+        Optional<String> token = given.containsKey("--token")
+                ? Optional.of(checkToken("--token", given.get("--token")))
+                : variable(environment, TOKEN_VARIABLE).map(value -> checkToken(TOKEN_VARIABLE, value));
+        return new Endpoint(target, tls || caFile.isPresent(), caFile, token);
+    }
+
+    /** The variable's value, unless it is unset or blank. */
+    static Optional<String> variable(Map<String, String> environment, String name) {
+        return Optional.ofNullable(environment.get(name)).map(String::strip).filter(value -> !value.isEmpty());
+    }
+
+    /** A token that would not reach the server as it is, is refused here rather than altered. */
+    private static String checkToken(String source, String token) {
+        if (!TOKEN.matcher(token).matches()) {
+            throw new UsageException(source + " must be printable ASCII without spaces");
+        }
+        return token;
     }
 
     boolean helpRequested() {
         return helpRequested;
     }
 
-    String target() {
-        return target;
+    /** How to reach the service; not set when help was requested. */
+    Endpoint endpoint() {
+        return endpoint;
     }
 
     String command() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -96,13 +97,18 @@ final class LoadGenerator {
         }
     }
 
-    static LoadResult run(String target, LoadOptions options, PrintStream progress) throws InterruptedException {
+    /**
+     * The channels share one {@link WritePosition}, of this run's writes: each call waits for the
+     * writes of all the workers before it, as one client's calls would.
+     */
+    static LoadResult run(Endpoint endpoint, LoadOptions options, PrintStream progress) throws InterruptedException {
+        WritePosition position = new WritePosition(OptionalLong.empty());
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < options.channels(); i++) {
-            channels.add(Targets.channelBuilder(target).usePlaintext().directExecutor().build());
+            channels.add(Targets.channelBuilder(endpoint).intercept(position).directExecutor().build());
         }
         try {
-            return new LoadGenerator(options).run(target, channels, progress);
+            return new LoadGenerator(options).run(endpoint.target(), channels, progress);
         } finally {
             for (ManagedChannel channel : channels) {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -203,9 +209,7 @@ final class LoadGenerator {
                 @Override
                 public void onError(Throwable error) {
                     Status status = Status.fromThrowable(error);
-                    // The cause says more than grpc-java's description of a transport error ("http2 exception").
-                    firstErrors.putIfAbsent(status.getCode(), status.getDescription()
-                            + (status.getCause() == null ? "" : " (" + status.getCause() + ")"));
+                    firstErrors.putIfAbsent(status.getCode(), ErrorLine.of(status));
                     ended(sent, status.getCode(), 0);
                     afterErrors.execute(Slot.this::send);
                 }

@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,11 +49,20 @@ import io.grpc.StatusRuntimeException;
 public final class OrdersCli {
 
     static final String USAGE = """
-            usage: bin/client [--target host[:port][,host[:port]...]] <command> [options]
+            usage: bin/client [--target host[:port][,host[:port]...]] [--tls] [--ca-file PATH]
+                              [--token TOKEN] <command> [options]
 
-            Calls the order service (plaintext; port 8080 when none is given) and prints the
-            response as JSON. The target is --target, else $%s, else %s.
-            Several targets are balanced round robin, call by call.
+            Calls the order service and prints the response as JSON.
+
+            connection (before the command; each one left out is taken from its variable):
+              --target T      host[:port] (port 8080 when none is given), or several separated by
+                              commas, balanced round robin call by call; else $%s,
+                              else %s
+              --tls           TLS, verifying the server's certificate against the JVM's default
+                              trust store ($%s=true); plaintext without it
+              --ca-file PATH  TLS, verifying the server's certificate against this CA certificate
+                              (PEM) instead ($%s)
+              --token TOKEN   sends authorization: Bearer TOKEN on every call ($%s)
 
             commands:
               create-customer --email E --name N
@@ -89,9 +98,15 @@ public final class OrdersCli {
                     mixed is 70%% get-order, 10%% list-orders, 20%% create-order; count: responses
                     are not parsed, only their bytes counted and their status checked
 
+            read-your-writes: each call sends the furthest write position the service has reported
+            to this target (orders-min-lsn), so that no standby serves it a read without the writes
+            it made before, kept from run to run in $%s, else
+            ${XDG_STATE_HOME:-$HOME/.local/state}/order-client (load: during its run)
+
             exit status: 0 on success, 1 on a gRPC error (load: a call failed; seed: it failed),
             2 on bad usage
-            """.formatted(CliArgs.TARGET_VARIABLE, CliArgs.DEFAULT_TARGET);
+            """.formatted(CliArgs.TARGET_VARIABLE, CliArgs.DEFAULT_TARGET, CliArgs.TLS_VARIABLE,
+                          CliArgs.CA_FILE_VARIABLE, CliArgs.TOKEN_VARIABLE, WritePositionFile.DIRECTORY_VARIABLE);
 
     /** The options each command takes; any other is refused, naming it, before anything runs. */
     private static final Map<String, List<String>> OPTIONS = Map.ofEntries(
@@ -134,11 +149,17 @@ public final class OrdersCli {
             }
             checkCommand(args);
             return switch (args.command()) {
-                case "load" -> load(args.target(), LoadOptions.from(args));
+                case "load" -> load(args.endpoint(), LoadOptions.from(args));
                 case "seed" -> seed(args);
-                case "watch-events" -> watch(args.target(), (WatchOrderEventsRequest) toRequest(args),
-                                             args.optionalLong("max-events", Long.MAX_VALUE));
-                default -> callOnce(args.target(), toRequest(args));
+                case "watch-events" -> {
+                    WatchOrderEventsRequest request = (WatchOrderEventsRequest) toRequest(args);
+                    long maxEvents = args.optionalLong("max-events", Long.MAX_VALUE);
+                    yield withChannel(args.endpoint(), channel -> watch(channel, request, maxEvents));
+                }
+                default -> {
+                    Message request = toRequest(args);
+                    yield withChannel(args.endpoint(), channel -> callOnce(channel, request));
+                }
             };
         } catch (UsageException e) {
             System.err.println("error: " + e.getMessage());
@@ -147,8 +168,31 @@ public final class OrdersCli {
         }
     }
 
-    private static int callOnce(String target, Message request) throws InterruptedException, IOException {
-        ManagedChannel channel = Targets.channelBuilder(target).usePlaintext().build();
+    /** What a command does with its channel; its result is the exit status. */
+    private interface ChannelUse {
+        int run(ManagedChannel channel) throws InterruptedException, IOException;
+    }
+
+    /**
+     * Runs {@code use} on a channel to {@code endpoint} that carries the target's read-your-writes
+     * position from the runs before this one, and keeps it for the runs after.
+     */
+    private static int withChannel(Endpoint endpoint, ChannelUse use) throws InterruptedException, IOException {
+        WritePositionFile file = WritePositionFile.of(endpoint.target(), System.getenv(), System.err);
+        OptionalLong known = file.read();
+        WritePosition position = new WritePosition(known);
+        ManagedChannel channel = Targets.channelBuilder(endpoint).intercept(position).build();
+        try {
+            return use.run(channel);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            if (!position.get().equals(known)) {
+                position.get().ifPresent(file::keep);
+            }
+        }
+    }
+
+    private static int callOnce(ManagedChannel channel, Message request) throws IOException {
         try {
             OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
             if (request instanceof ExportOrdersRequest export) {
@@ -162,8 +206,6 @@ public final class OrdersCli {
         } catch (StatusRuntimeException e) {
             System.err.println("ERROR " + describe(e.getStatus()));
             return 1;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -172,42 +214,37 @@ public final class OrdersCli {
      * stopped, or the connection broke) it watches again after the last event printed, so that the
      * output misses none and repeats none; any other status ends it.
      */
-    private static int watch(String target, WatchOrderEventsRequest request, long maxEvents) throws InterruptedException {
-        ManagedChannel channel = Targets.channelBuilder(target).usePlaintext().build();
+    private static int watch(ManagedChannel channel, WatchOrderEventsRequest request, long maxEvents) throws InterruptedException {
         JsonFormat.Printer printer = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
         OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel);
         WatchOrderEventsRequest next = request;
         long printed = 0;
-        try {
-            while (printed < maxEvents) {
-                try {
-                    Iterator<OrderEvent> events = stub.watchOrderEvents(next);
-                    while (printed < maxEvents && events.hasNext()) {
-                        OrderEvent event = events.next();
-                        System.out.println(printer.print(event));
-                        printed++;
-                        next = next.toBuilder().setAfterEventId(event.getEventId()).build();
-                    }
-                } catch (StatusRuntimeException e) {
-                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-                        System.err.println("ERROR " + describe(e.getStatus()));
-                        return 1;
-                    }
-                    System.err.println("watch interrupted (" + describe(e.getStatus()) + "), watching again "
-                            + (next.hasAfterEventId() ? "after event " + next.getAfterEventId() : "for new events"));
-                    Thread.sleep(1000);
-                } catch (InvalidProtocolBufferException e) {
-                    throw new IllegalStateException("an event that does not print as JSON", e);
+        while (printed < maxEvents) {
+            try {
+                Iterator<OrderEvent> events = stub.watchOrderEvents(next);
+                while (printed < maxEvents && events.hasNext()) {
+                    OrderEvent event = events.next();
+                    System.out.println(printer.print(event));
+                    printed++;
+                    next = next.toBuilder().setAfterEventId(event.getEventId()).build();
                 }
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                    System.err.println("ERROR " + describe(e.getStatus()));
+                    return 1;
+                }
+                System.err.println("watch interrupted (" + describe(e.getStatus()) + "), watching again "
+                        + (next.hasAfterEventId() ? "after event " + next.getAfterEventId() : "for new events"));
+                Thread.sleep(1000);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("an event that does not print as JSON", e);
             }
-            return 0;
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+        return 0;
     }
 
-    private static int load(String target, LoadOptions options) throws InterruptedException, IOException {
-        LoadResult result = LoadGenerator.run(target, options, System.err);
+    private static int load(Endpoint endpoint, LoadOptions options) throws InterruptedException, IOException {
+        LoadResult result = LoadGenerator.run(endpoint, options, System.err);
         System.out.print(result.summary());
         if (options.json().isPresent()) {
             Files.writeString(options.json().get(), result.toJson());
@@ -380,10 +417,7 @@ public final class OrdersCli {
         }
     }
 
-    /** Transport failures such as a refused connection carry the useful detail in the cause. */
     private static String describe(Status status) {
-        String description = Objects.requireNonNullElse(status.getDescription(), "no description");
-        String text = status.getCode() + ": " + description;
-        return status.getCause() == null ? text : text + " (" + status.getCause().getMessage() + ")";
+        return status.getCode() + ": " + ErrorLine.of(status);
     }
 }

@@ -6,7 +6,10 @@ import java.net.URI;
 import java.util.Collection;
 import java.util.List;
 
+import io.grpc.Attributes;
+import io.grpc.ChannelCredentials;
 import io.grpc.EquivalentAddressGroup;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
@@ -17,7 +20,8 @@ import io.grpc.StatusOr;
  * The channels of the CLI and the load generator: to one target, or to several given as
  * {@code host:port,host:port}, balanced round robin call by call over a connection to each (grpc-java's
  * round_robin policy): client-side balancing, no proxy in between. The host names are resolved once,
- * when the channel starts.
+ * when the channel starts. Each connection is made as the {@link Endpoint} says: TLS or plaintext,
+ * with its token on every call.
  */
 final class Targets {
 
@@ -31,11 +35,14 @@ final class Targets {
     private Targets() {
     }
 
-    static ManagedChannelBuilder<?> channelBuilder(String targets) {
-        if (!targets.contains(",")) {
-            return ManagedChannelBuilder.forTarget(targets);
-        }
-        return ManagedChannelBuilder.forTarget(SCHEME + ":///" + targets).defaultLoadBalancingPolicy("round_robin");
+    static ManagedChannelBuilder<?> channelBuilder(Endpoint endpoint) {
+        String targets = endpoint.target();
+        ChannelCredentials credentials = endpoint.credentials();
+        ManagedChannelBuilder<?> builder = targets.contains(",")
+                ? Grpc.newChannelBuilder(SCHEME + ":///" + targets, credentials).defaultLoadBalancingPolicy("round_robin")
+                : Grpc.newChannelBuilder(targets, credentials);
+        endpoint.authorization().ifPresent(builder::intercept);
+        return builder;
     }
 
     private static InetSocketAddress address(String target) {
@@ -53,7 +60,10 @@ final class Targets {
             }
             String targets = uri.getPath().substring(1);
             List<EquivalentAddressGroup> addresses = List.of(targets.split(",")).stream()
-                    .map(target -> new EquivalentAddressGroup(address(target)))
+                    // Each connection is to its own instance, whose name its TLS certificate must have
+                    // (not the first one's, the channel's authority).
+                    .map(target -> new EquivalentAddressGroup(address(target), Attributes.newBuilder()
+                            .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, target).build()))
                     .toList();
             return new NameResolver() {
                 @Override

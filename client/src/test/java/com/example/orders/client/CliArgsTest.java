@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,30 +19,30 @@ class CliArgsTest {
     void targetDefaultsToLocalhost() {
         CliArgs args = CliArgs.parse(Map.of(), "get-order", "--id", "7");
 
-        assertEquals("localhost:8080", args.target());
+        assertEquals("localhost:8080", args.endpoint().target());
         assertEquals("get-order", args.command());
         assertEquals(7L, args.requiredLong("id"));
     }
 
     @Test
     void targetDefaultsToTheEnvironmentsWhenSet() {
-        assertEquals("orders:9090", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders:9090"), "get-order").target());
-        assertEquals("orders:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders"), "get-order").target());
-        assertEquals("localhost:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", " "), "get-order").target());
+        assertEquals("orders:9090", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders:9090"), "get-order").endpoint().target());
+        assertEquals("orders:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders"), "get-order").endpoint().target());
+        assertEquals("localhost:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", " "), "get-order").endpoint().target());
     }
 
     @Test
     void targetOptionWinsOverTheEnvironment() {
         CliArgs args = CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "orders:9090"), "--target", "other:7070", "get-order");
 
-        assertEquals("other:7070", args.target());
+        assertEquals("other:7070", args.endpoint().target());
     }
 
     @Test
     void targetComesBeforeTheCommand() {
         CliArgs args = CliArgs.parse("--target", "orders:9090", "cancel-order", "--id", "3");
 
-        assertEquals("orders:9090", args.target());
+        assertEquals("orders:9090", args.endpoint().target());
         assertEquals("cancel-order", args.command());
     }
 
@@ -141,17 +142,79 @@ class CliArgsTest {
 
     @Test
     void aTargetWithoutPortGetsTheServicesPort() {
-        assertEquals("orders:8080", CliArgs.parse("--target", "orders", "get-order").target());
-        assertEquals("orders:9090", CliArgs.parse("--target", "orders:9090", "get-order").target());
-        assertEquals("[::1]:8080", CliArgs.parse("--target", "[::1]", "get-order").target());
-        assertEquals("[::1]:9090", CliArgs.parse("--target", "[::1]:9090", "get-order").target());
-        assertEquals("dns:///orders:9090", CliArgs.parse("--target", "dns:///orders:9090", "get-order").target());
+        assertEquals("orders:8080", CliArgs.parse("--target", "orders", "get-order").endpoint().target());
+        assertEquals("orders:9090", CliArgs.parse("--target", "orders:9090", "get-order").endpoint().target());
+        assertEquals("[::1]:8080", CliArgs.parse("--target", "[::1]", "get-order").endpoint().target());
+        assertEquals("[::1]:9090", CliArgs.parse("--target", "[::1]:9090", "get-order").endpoint().target());
+        assertEquals("dns:///orders:9090", CliArgs.parse("--target", "dns:///orders:9090", "get-order").endpoint().target());
     }
 
     @Test
     void severalTargetsEachGetTheServicesPort() {
-        assertEquals("a:8080,b:9090", CliArgs.parse("--target", "a,b:9090", "get-order").target());
-        assertEquals("a:8080,b:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "a, b"), "get-order").target());
+        assertEquals("a:8080,b:9090", CliArgs.parse("--target", "a,b:9090", "get-order").endpoint().target());
+        assertEquals("a:8080,b:8080", CliArgs.parse(Map.of("ORDER_SERVICE_TARGET", "a, b"), "get-order").endpoint().target());
+    }
+
+    @Test
+    void plaintextWithoutATokenByDefault() {
+        assertEquals(new Endpoint("localhost:8080", false, Optional.empty(), Optional.empty()),
+                     CliArgs.parse(Map.of(), "get-order").endpoint());
+    }
+
+    @Test
+    void connectionOptionsComeBeforeTheCommand() {
+        CliArgs args = CliArgs.parse(Map.of(), "--target", "orders:443", "--tls", "--token", "t0k.en", "get-order", "--id", "1");
+
+        assertEquals(new Endpoint("orders:443", true, Optional.empty(), Optional.of("t0k.en")), args.endpoint());
+        assertEquals("get-order", args.command());
+        for (String option : List.of("--target", "--ca-file", "--token")) {
+            assertUsage(option + " must come before the command", "get-order", option, "x");
+        }
+        assertUsage("--tls must come before the command", "get-order", "--tls");
+    }
+
+    @Test
+    void aCaFileMeansTls() {
+        assertEquals(new Endpoint("orders:8080", true, Optional.of(Path.of("/etc/orders/ca.pem")), Optional.empty()),
+                     CliArgs.parse(Map.of(), "--target", "orders", "--ca-file", "/etc/orders/ca.pem", "get-order").endpoint());
+    }
+
+    @Test
+    void theEnvironmentGivesTheDefaults() {
+        Map<String, String> environment = Map.of("ORDER_SERVICE_TARGET", "orders:443", "ORDER_SERVICE_TLS", "true",
+                                                  "ORDER_SERVICE_CA_FILE", "ca.pem", "ORDER_SERVICE_TOKEN", "from-env");
+
+        assertEquals(new Endpoint("orders:443", true, Optional.of(Path.of("ca.pem")), Optional.of("from-env")),
+                     CliArgs.parse(environment, "get-order").endpoint());
+        assertEquals(new Endpoint("other:8080", true, Optional.of(Path.of("other.pem")), Optional.of("from-option")),
+                     CliArgs.parse(environment, "--target", "other", "--ca-file", "other.pem", "--token", "from-option",
+                                   "get-order").endpoint());
+        assertTrue(CliArgs.parse(Map.of("ORDER_SERVICE_TLS", "false"), "--tls", "get-order").endpoint().tls());
+    }
+
+    @Test
+    void blankVariablesCountAsUnset() {
+        Map<String, String> environment = Map.of("ORDER_SERVICE_TLS", "", "ORDER_SERVICE_CA_FILE", " ", "ORDER_SERVICE_TOKEN", "");
+
+        assertEquals(new Endpoint("localhost:8080", false, Optional.empty(), Optional.empty()),
+                     CliArgs.parse(environment, "get-order").endpoint());
+    }
+
+    @Test
+    void tlsIsTrueOrFalse() {
+        UsageException e = assertThrows(UsageException.class,
+                                        () -> CliArgs.parse(Map.of("ORDER_SERVICE_TLS", "yes"), "get-order"));
+        assertEquals("ORDER_SERVICE_TLS must be true or false, got 'yes'", e.getMessage());
+        assertTrue(CliArgs.parse(Map.of("ORDER_SERVICE_TLS", "yes"), "--help").helpRequested());
+    }
+
+    @Test
+    void aTokenIsSentAsItIsOrRefused() {
+        assertUsage("--token must be printable ASCII without spaces", "--token", "two words", "get-order");
+        assertUsage("--token must be printable ASCII without spaces", "--token", "", "get-order");
+        UsageException e = assertThrows(UsageException.class,
+                                        () -> CliArgs.parse(Map.of("ORDER_SERVICE_TOKEN", "gr\u00fcn"), "get-order"));
+        assertEquals("ORDER_SERVICE_TOKEN must be printable ASCII without spaces", e.getMessage());
     }
 
     private static void assertUsage(String message, String... argv) {

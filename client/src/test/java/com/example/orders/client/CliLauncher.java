@@ -18,12 +18,14 @@ final class CliLauncher {
     private CliLauncher() {
     }
 
-    static List<String> command() {
+    /** With {@code jvmOptions} added, such as system properties. */
+    static List<String> command(String... jvmOptions) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 24) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
+        command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", classpath(), OrdersCli.class.getName()));
         return command;
     }

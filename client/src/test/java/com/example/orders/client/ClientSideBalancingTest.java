@@ -22,7 +22,8 @@ class ClientSideBalancingTest {
                                                   Duration.ZERO, Duration.ofMinutes(1), 40, Duration.ofSeconds(10),
                                                   true, Optional.empty());
 
-            LoadResult result = LoadGenerator.run(targets, options, new PrintStream(OutputStream.nullOutputStream()));
+            LoadResult result = LoadGenerator.run(new Endpoint(targets, false, Optional.empty(), Optional.empty()), options,
+                                                  new PrintStream(OutputStream.nullOutputStream()));
 
             assertEquals(Map.of("NOT_FOUND", 40L), result.statusCounts(), "every call answered, on empty databases");
             long onFirst = first.statementsExecuted();

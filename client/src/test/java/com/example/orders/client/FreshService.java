@@ -36,8 +36,13 @@ final class FreshService implements AutoCloseable {
     }
 
     static FreshService start() throws SQLException, IOException {
+        return start(Map.of());
+    }
+
+    /** With these configuration keys set on top of application.yaml, such as TLS's. */
+    static FreshService start(Map<String, String> settings) throws SQLException, IOException {
         String url = System.getenv("TEST_DB_URL");
-        return url == null || url.isBlank() ? onEmbeddedDatabase() : inNewSchema(url);
+        return url == null || url.isBlank() ? onEmbeddedDatabase(settings) : inNewSchema(url, settings);
     }
 
     int port() {
@@ -58,7 +63,7 @@ final class FreshService implements AutoCloseable {
         }
     }
 
-    private static FreshService inNewSchema(String url) throws SQLException {
+    private static FreshService inNewSchema(String url, Map<String, String> settings) throws SQLException {
         String user = envOr("TEST_DB_USER", "postgres");
         String password = envOr("TEST_DB_PASSWORD", "");
         String schema = "client_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -71,9 +76,9 @@ final class FreshService implements AutoCloseable {
             }
         };
         try {
-            return new FreshService(start(Map.of("db.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                                                 "db.user", user,
-                                                 "db.password", password)), dropSchema);
+            return new FreshService(start(settings, Map.of("db.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                                                           "db.user", user,
+                                                           "db.password", password)), dropSchema);
         } catch (RuntimeException e) {
             dropSchema.run();
             throw e;
@@ -81,25 +86,26 @@ final class FreshService implements AutoCloseable {
     }
 
     /** With no db.url the service starts an embedded PostgreSQL, here on a data directory of its own. */
-    private static FreshService onEmbeddedDatabase() throws IOException {
+    private static FreshService onEmbeddedDatabase(Map<String, String> settings) throws IOException {
         Path dataDir = Files.createTempDirectory("order-service-data");
         Runnable delete = () -> deleteRecursively(dataDir);
         try {
-            return new FreshService(start(Map.of("db.embedded-data-dir", dataDir.toString())), delete);
+            return new FreshService(start(settings, Map.of("db.embedded-data-dir", dataDir.toString())), delete);
         } catch (RuntimeException e) {
             delete.run();
             throw e;
         }
     }
 
-    private static OrderServer start(Map<String, String> database) {
-        Map<String, String> settings = new HashMap<>(database);
-        settings.put("server.port", "0");
-        settings.put("server.host", "127.0.0.1");
+    private static OrderServer start(Map<String, String> settings, Map<String, String> database) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(database);
+        all.put("server.port", "0");
+        all.put("server.host", "127.0.0.1");
         return OrderServer.start(Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
+                .sources(ConfigSources.create(all), ConfigSources.classpath("application.yaml"))
                 .build());
     }
 

@@ -66,7 +66,8 @@ class LoadGeneratorTest {
         Workload workload = new Workload(Workload.Rpc.GET_ORDER, 1, 1, 2, 1);
         LoadOptions options = new LoadOptions(workload, 4, 1, Duration.ZERO, Duration.ofSeconds(20), CALLS,
                                               Duration.ofSeconds(5), parse, Optional.empty());
-        return LoadGenerator.run("localhost:" + server.getPort(), options, new PrintStream(OutputStream.nullOutputStream()));
+        return LoadGenerator.run(new Endpoint("localhost:" + server.getPort(), false, Optional.empty(), Optional.empty()),
+                                 options, new PrintStream(OutputStream.nullOutputStream()));
     }
 
     private static void assertCountedRight(LoadResult result) {

@@ -54,6 +54,10 @@ class ReadmeExamplesTest {
     @TempDir
     Path workingDirectory;
 
+    /** Where the CLI keeps its read-your-writes position, instead of the user's state directory. */
+    @TempDir
+    Path stateDirectory;
+
     @Test
     void theWorkedExamplePrintsWhatTheReadmeShows() throws Exception {
         runAsShown("README.md", "## Worked example with the Java client");
@@ -74,7 +78,8 @@ class ReadmeExamplesTest {
         List<Executable> checks = new ArrayList<>();
         try (FreshService service = FreshService.start()) {
             String address = "127.0.0.1:" + service.port();
-            Shell shell = new Shell(workingDirectory, Map.of("ORDER_SERVICE_TARGET", address));
+            Shell shell = new Shell(workingDirectory, Map.of("ORDER_SERVICE_TARGET", address,
+                                                             "ORDER_CLIENT_STATE_DIR", stateDirectory.toString()));
             for (Step shown : readme.steps()) {
                 Shell.Result result = shell.run(shown.command().replace("localhost:8080", address), COMMAND_TIMEOUT);
                 checks.add(() -> assertEquals(mask(shown.output()), mask(result.output()),

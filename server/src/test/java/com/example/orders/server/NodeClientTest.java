@@ -1,12 +1,14 @@
 package com.example.orders.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -15,13 +17,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs the Node.js client's checks ({@code clients/node}, {@code node --test}) against a real server,
- * so that the API breaking for a client in another language fails the build. Without node or npm on
- * the PATH this test fails rather than skips: a skipped check would let the build pass untested.
+ * so that the API breaking for a client in another language fails the build; and its checks of TLS
+ * and the bearer token against a second one that wants both, with a certificate a CA of the test's
+ * own signed. Without node or npm on the PATH this test fails rather than skips, and it fails when
+ * a check was skipped: a skipped check would let the build pass untested.
  */
 class NodeClientTest {
 
+    private static final String TOKEN = "node-s3cret";
+    private static final TestCertificates AUTHORITY = TestCertificates.authority("NodeClientTest CA");
+
     @RegisterExtension
     static final ServiceFixture service = new ServiceFixture();
+
+    @RegisterExtension
+    static final ServiceFixture secureService = new ServiceFixture(secured());
 
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration TEST_TIMEOUT = Duration.ofMinutes(2);
@@ -32,9 +42,21 @@ class NodeClientTest {
         if (needsInstall(client)) {
             run(client, INSTALL_TIMEOUT, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
         }
-        // The file by name: node --test passes when it finds no test files at all.
-        run(client, TEST_TIMEOUT, Map.of("ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port()),
-            "node", "--test", "--test-reporter=spec", "orders-client.test.js");
+        // The files by name: node --test passes when it finds no test files at all.
+        String log = run(client, TEST_TIMEOUT, Map.of(
+                        "ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port(),
+                        "SECURE_ORDER_SERVICE_TARGET", "localhost:" + secureService.server().port(),
+                        "SECURE_ORDER_SERVICE_CA_FILE", AUTHORITY.caFile().toString(),
+                        "SECURE_ORDER_SERVICE_TOKEN", TOKEN,
+                        "UNTRUSTED_CA_FILE", TestCertificates.authority("Another CA").caFile().toString()),
+                "node", "--test", "--test-reporter=spec", "orders-client.test.js", "write-position.test.js");
+        assertTrue(log.contains("\u2139 skipped 0"), () -> "checks were skipped:\n" + log);
+    }
+
+    private static Map<String, String> secured() {
+        Map<String, String> config = new HashMap<>(AUTHORITY.serverKey("dns:localhost", "ip:127.0.0.1").serverConfig());
+        config.put("service.auth.token", TOKEN);
+        return config;
     }
 
     /** Surefire runs in {@code server/}, an IDE may run elsewhere in the tree: look upwards. */
@@ -59,7 +81,8 @@ class NodeClientTest {
                || Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lockfile)) < 0;
     }
 
-    private static void run(Path directory, Duration timeout, Map<String, String> environment, String... command)
+    /** What the command printed, stdout and stderr together. */
+    private static String run(Path directory, Duration timeout, Map<String, String> environment, String... command)
             throws IOException, InterruptedException {
         String commandLine = String.join(" ", command) + " in " + directory;
         // A file rather than a pipe: a child left running after a timeout cannot block reading it.
@@ -84,6 +107,7 @@ class NodeClientTest {
             }
             String log = Files.readString(output);
             assertEquals(0, process.exitValue(), () -> commandLine + " failed:\n" + log);
+            return log;
         } finally {
             Files.deleteIfExists(output);
         }
