@@ -82,11 +82,13 @@ public final class OrderServer implements AutoCloseable {
 
             // The data layer: the primary's pool, health and circuit, and a standby's if configured.
             StatementObservation statements = StatementObservation.register(meters);
-            DatabaseCircuit circuit = DatabaseCircuit.primary();
+            DatabaseCircuit circuit = DatabaseCircuit.primary(settings.database().failoverWait(),
+                                                              settings.database().expectedFailover());
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
                                                         settings.database().pool(), circuit);
             DbClient primary = started.add(dbClient(pool, statements)); // closes the pool
             started.add(PoolMetrics.register(pool, "db.pool", meters));
+            started.add(FailoverMetrics.register(circuit, meters));
             HealthStatusManager grpcHealth = new HealthStatusManager();
             DatabaseHealth health = started.add(DatabaseHealth.start(pool, circuit, grpcHealth,
                                                                      settings.database().healthCheckInterval()));
