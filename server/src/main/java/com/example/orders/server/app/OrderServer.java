@@ -108,10 +108,17 @@ public final class OrderServer implements AutoCloseable {
             if (!broker.isBlank()) {
                 started.add(relay(events, notifications, settings.events(), meters));
             }
+            EventWatches watches = new EventWatches(events, notifications, settings.limits().maxConcurrentWatchers());
+            // A write wakes the sequencer only while something here follows events (a relay, a watch):
+            // otherwise the sequencer's poll gives them their ids, not a transaction per write.
+            Runnable eventsWritten = () -> {
+                if (!broker.isBlank() || watches.watching()) {
+                    notifications.written().signal();
+                }
+            };
 
             // The gRPC service and the web server.
-            OrderStore orders = new OrderStore(writes, reads, notifications.written()::signal);
-            EventWatches watches = new EventWatches(events, notifications, settings.limits().maxConcurrentWatchers());
+            OrderStore orders = new OrderStore(writes, reads, eventsWritten);
             OrderGrpcService orderService = new OrderGrpcService(
                     new CustomerStore(writes, reads), new ProductStore(writes, reads), orders, watches,
                     new PageTokens(pageTokenSecret(settings.service())), settings.limits());
