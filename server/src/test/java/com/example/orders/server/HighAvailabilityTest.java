@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import com.example.orders.server.app.OrderServer;
@@ -59,6 +60,7 @@ class HighAvailabilityTest {
     private static final Duration LOAD_BETWEEN_FAILOVERS = Duration.ofMillis(1500);
     /** Longer than a failover: a client that sets it sees none fail. */
     private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Pattern FAILOVER_IN_PROGRESS = Pattern.compile("(?m)^db_failover_in_progress(\\{[^}]*})? 1(\\.0)?$");
     /**
      * Slower than this, an attempt that failed must have waited for something: before calls queued
      * for a pooled connection stopped when the circuit opened, they waited out connectionTimeout, 3 s.
@@ -121,8 +123,9 @@ class HighAvailabilityTest {
 
         /**
          * No acknowledged order lost, no call failed after the channel's retries (its attempts failed
-         * fast with UNAVAILABLE, and only those under way at the crash), health told of the failover
-         * while it was under way and how long it took after; with {@code secondService}, a second
+         * fast with UNAVAILABLE, and only those under way at the crash), the metrics told of the
+         * failover while it was under way (a call with a short deadline then failed at once) and health
+         * how long it took after; with {@code secondService}, a second
          * service started during the failover served once it was over.
          */
         void assertNothingLostAndNoCallFailed(boolean secondService) {
@@ -131,7 +134,7 @@ class HighAvailabilityTest {
             assertEquals(List.of(), lost, "acknowledged orders lost");
             failovers.forEach(failover -> assertEquals(0, failover.failedCalls(), "calls failed in " + failover));
             failovers.forEach(failover -> {
-                assertNotNull(failover.shortCall(), "health told of " + failover);
+                assertNotNull(failover.shortCall(), "the metrics told of " + failover);
                 assertEquals(Status.Code.UNAVAILABLE, failover.shortCall().status().getCode(),
                              "a call with a 1 s deadline during " + failover);
                 assertTrue(failover.shortCall().took().compareTo(Duration.ofMillis(500)) < 0,
@@ -220,22 +223,23 @@ class HighAvailabilityTest {
     }
 
     /**
-     * Once /observe/health says calls wait for the new primary (asked every 100 ms, for up to 30 s),
-     * a call with a deadline of 1 s: shorter than the failover is expected to take, so not worth
-     * waiting for.
+     * Once the metrics say a failover is under way (db_failover_in_progress 1, asked every 50 ms for up
+     * to 30 s; not /observe/health, whose every answer costs a connection to the database), a call
+     * with a deadline of 1 s: shorter than the failover is expected to take, so not worth waiting for.
+     * Null if the metrics never said so.
      */
     private static ShortCall duringFailover(int port) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!health(port).contains("wait for the new primary")) {
-            if (System.nanoTime() > deadline) {
-                return null;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (!FAILOVER_IN_PROGRESS.matcher(get(http, port, "/observe/metrics")).find()) {
+                if (System.nanoTime() > deadline) {
+                    return null;
+                }
+                Thread.sleep(50);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         long start = System.nanoTime();
@@ -251,14 +255,22 @@ class HighAvailabilityTest {
         }
     }
 
-    /** How a call with a short deadline, made while health told of the failover, ended. */
+    /** How a call with a short deadline, made while the metrics told of the failover, ended. */
     private record ShortCall(Status status, Duration took) {
     }
 
     private static String health(int port) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
-                                     .header("Accept", "application/json").build(),
+            return get(http, port, "/observe/health");
+        }
+    }
+
+    /** The body of a GET of {@code path}, or "" when it fails. */
+    private static String get(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                     .header("Accept", path.endsWith("metrics") ? "text/plain" : "application/json")
+                                     .build(),
                              HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "";
