@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -60,7 +63,8 @@ class HighAvailabilityTest {
     private static final Duration LOAD_BETWEEN_FAILOVERS = Duration.ofMillis(1500);
     /** Longer than a failover: a client that sets it sees none fail. */
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-    private static final Pattern FAILOVER_IN_PROGRESS = Pattern.compile("(?m)^db_failover_in_progress(\\{[^}]*})? 1(\\.0)?$");
+    private static final Pattern FAILOVER_IN_PROGRESS =
+            Pattern.compile("(?m)^db_failover_in_progress(\\{[^}]*})? ([0-9]+)(\\.0)?$");
     /**
      * Slower than this, an attempt that failed must have waited for something: before calls queued
      * for a pooled connection stopped when the circuit opened, they waited out connectionTimeout, 3 s.
@@ -230,9 +234,17 @@ class HighAvailabilityTest {
      */
     private static ShortCall duringFailover(int port) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<String> seen = new TreeSet<>();
         try (HttpClient http = HttpClient.newHttpClient()) {
-            while (!FAILOVER_IN_PROGRESS.matcher(get(http, port, "/observe/metrics")).find()) {
+            while (true) {
+                Matcher metric = FAILOVER_IN_PROGRESS.matcher(get(http, port, "/observe/metrics"));
+                String value = metric.find() ? metric.group(2) : "none";
+                if (value.equals("1")) {
+                    break;
+                }
+                seen.add(value);
                 if (System.nanoTime() > deadline) {
+                    LOG.log(Level.WARNING, "db_failover_in_progress was never 1 in 30 s, only " + seen);
                     return null;
                 }
                 Thread.sleep(50);
