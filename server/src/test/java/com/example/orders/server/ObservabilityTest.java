@@ -97,14 +97,23 @@ class ObservabilityTest {
 
         assertEquals(200, metrics.statusCode());
         String body = metrics.body();
-        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{code=\"NOT_FOUND\",method=\"GetOrder\""), body);
-        assertTrue(body.contains("grpc_server_call_statements_total{code=\"NOT_FOUND\",method=\"GetOrder\""), body);
-        assertTrue(body.contains("db_statement_GET_ORDER_seconds_count"), body);
-        assertTrue(body.contains("db_pool_connections_active"), body);
-        assertTrue(body.contains("db_pool_connections_pending"), body);
+        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{grpc_method=\"orders.v1.OrderService/GetOrder\","
+                                 + "grpc_status=\"NOT_FOUND\""), body);
+        assertTrue(body.contains("grpc_server_call_statements_total{grpc_method=\"orders.v1.OrderService/GetOrder\","
+                                 + "grpc_status=\"NOT_FOUND\""), body);
+        assertTrue(body.contains("db_statement_duration_seconds_count{scope=\"application\",statement=\"GET_ORDER\""), body);
+        assertTrue(body.contains("db_pool_connections_active{pool=\"primary\""), body);
+        assertTrue(body.contains("db_pool_connections_pending{pool=\"primary\""), body);
+        assertTrue(body.contains("service_max_concurrent_calls{scope=\"application\",} 200.0"), body);
+        assertTrue(body.contains("service_calls_in_flight{"), body);
+        assertTrue(body.contains("jvm_memory_used_bytes{area=\"heap\""), body);
+        assertTrue(body.contains("process_cpu_usage "), body);
     }
 
-    /** Prometheus's own linter, on series of every kind of meter: OK and failed calls, statements, pool. */
+    /**
+     * Prometheus's own linter, on series of every kind of meter: OK and failed calls, statements, pool,
+     * the call gate, the JVM and the process.
+     */
     @Test
     void metricsPassPromtoolCheckMetrics() throws Exception {
         service.order(service.customer(), service.product(100, 5));
@@ -113,10 +122,14 @@ class ObservabilityTest {
 
         String body = get("/observe/metrics").body();
         // An empty or foreign body would pass the linter too.
-        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{code=\"OK\",method=\"CreateOrder\""), body);
-        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{code=\"NOT_FOUND\",method=\"GetOrder\""), body);
-        assertTrue(body.contains("db_statement_INSERT_ORDER_seconds_count"), body);
-        assertTrue(body.contains("db_pool_connections_open"), body);
+        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{grpc_method=\"orders.v1.OrderService/CreateOrder\","
+                                 + "grpc_status=\"OK\""), body);
+        assertTrue(body.contains("grpc_server_call_duration_seconds_bucket{grpc_method=\"orders.v1.OrderService/GetOrder\","
+                                 + "grpc_status=\"NOT_FOUND\""), body);
+        assertTrue(body.contains("db_statement_duration_seconds_bucket{scope=\"application\",statement=\"INSERT_ORDER\""), body);
+        assertTrue(body.contains("db_pool_connections_open{pool=\"primary\""), body);
+        assertTrue(body.contains("jvm_gc_pause_seconds_count"), body);
+        assertTrue(body.contains("process_files_open_files "), body);
 
         Path metrics = Files.createTempFile("metrics", ".txt");
         Path findings = Files.createTempFile("promtool", ".log");

@@ -9,8 +9,12 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 
-/** Gauges of a connection pool's usage, named PREFIX.connections.*; closing removes them. */
+/**
+ * Gauges of a connection pool's usage, db.pool.connections.* with the label {@code pool} (primary, or
+ * replica for the standby's); closing removes them.
+ */
 final class PoolMetrics implements AutoCloseable {
 
     private final MeterRegistry registry;
@@ -21,23 +25,25 @@ final class PoolMetrics implements AutoCloseable {
         this.gauges = gauges;
     }
 
-    static PoolMetrics register(ConnectionPool pool, String prefix, MeterRegistry registry) {
+    static PoolMetrics register(ConnectionPool pool, String name, MeterRegistry registry) {
         HikariPoolMXBean usage = pool.usage();
+        List<Tag> tags = List.of(Tag.create("pool", name));
         return new PoolMetrics(registry, List.of(
-                gauge(registry, prefix + ".connections.active", "Connections in use", usage,
+                gauge(registry, "db.pool.connections.active", "Connections in use", tags, usage,
                       HikariPoolMXBean::getActiveConnections),
-                gauge(registry, prefix + ".connections.idle", "Connections idle in the pool", usage,
+                gauge(registry, "db.pool.connections.idle", "Connections idle in the pool", tags, usage,
                       HikariPoolMXBean::getIdleConnections),
                 // Not ".total": Prometheus reserves the _total suffix for counters.
-                gauge(registry, prefix + ".connections.open", "Connections open", usage,
+                gauge(registry, "db.pool.connections.open", "Connections open", tags, usage,
                       HikariPoolMXBean::getTotalConnections),
-                gauge(registry, prefix + ".connections.pending", "Calls waiting for a connection", usage,
+                gauge(registry, "db.pool.connections.pending", "Calls waiting for a connection", tags, usage,
                       HikariPoolMXBean::getThreadsAwaitingConnection)));
     }
 
-    private static Meter gauge(MeterRegistry registry, String name, String description, HikariPoolMXBean usage,
-                               ToIntFunction<HikariPoolMXBean> value) {
-        return registry.getOrCreate(Gauge.builder(name, usage, bean -> value.applyAsInt(bean)).description(description));
+    private static Meter gauge(MeterRegistry registry, String name, String description, List<Tag> tags,
+                               HikariPoolMXBean usage, ToIntFunction<HikariPoolMXBean> value) {
+        return registry.getOrCreate(Gauge.builder(name, usage, bean -> value.applyAsInt(bean))
+                                            .description(description).tags(tags));
     }
 
     @Override
