@@ -39,6 +39,7 @@ public final class BatchingConsoleHandler extends Handler {
 
     private final Sink sink;
     private final long maxWaitNanos;
+    private final int capacity;
     private final BlockingQueue<LogRecord> queue;
     private final AtomicLong dropped = new AtomicLong();
     /** Records accepted into the queue, and of those, records written (or failed to be): flush waits for the first. */
@@ -71,6 +72,7 @@ public final class BatchingConsoleHandler extends Handler {
     BatchingConsoleHandler(Sink sink, int capacity, long maxWaitNanos) {
         this.sink = sink;
         this.maxWaitNanos = maxWaitNanos;
+        this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity);
         setFormatter(new LogLineFormatter());
         writer = Thread.ofPlatform().name("log-writer").daemon().unstarted(this::writeUntilClosed);
@@ -140,7 +142,7 @@ public final class BatchingConsoleHandler extends Handler {
             long droppedNow = dropped.getAndSet(0);
             if (droppedNow > 0) {
                 LogRecord notice = new LogRecord(Level.WARNING, droppedNow + " log records dropped: the log's output "
-                        + "could not keep up (" + queue.remainingCapacity() + " queued records fit)");
+                        + "could not keep up with " + capacity + " records queued");
                 notice.setLoggerName(BatchingConsoleHandler.class.getName());
                 text.append(format(notice));
             }

@@ -57,8 +57,8 @@ class BatchingConsoleHandlerTest {
 
             assertEquals(List.of("INFO first",
                                  "INFO queued 1", "INFO queued 2", "INFO queued 3", "INFO queued 4",
-                                 "WARNING 6 log records dropped: the log's output could not keep up "
-                                 + "(4 queued records fit)"),
+                                 "WARNING 6 log records dropped: the log's output could not keep up with "
+                                 + "4 records queued"),
                          sink.lines().stream().map(BatchingConsoleHandlerTest::levelAndMessage).toList());
 
             handler.publish(record("after"));
