@@ -3,18 +3,14 @@ package com.example.orders.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -131,32 +127,7 @@ class ObservabilityTest {
         assertTrue(body.contains("jvm_gc_pause_seconds_count"), body);
         assertTrue(body.contains("process_files_open_files "), body);
 
-        Path metrics = Files.createTempFile("metrics", ".txt");
-        Path findings = Files.createTempFile("promtool", ".log");
-        try {
-            Files.writeString(metrics, body);
-            Process promtool;
-            try {
-                promtool = new ProcessBuilder("promtool", "check", "metrics")
-                        .redirectInput(metrics.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(findings.toFile())
-                        .start();
-            } catch (IOException e) {
-                throw new AssertionError("Cannot run promtool: install the Debian package prometheus"
-                                         + " (apt-get install prometheus), as .ci/run does", e);
-            }
-            if (!promtool.waitFor(60, TimeUnit.SECONDS)) {
-                promtool.destroyForcibly();
-                fail("promtool did not finish within 60 s");
-            }
-            String output = Files.readString(findings);
-            assertEquals(0, promtool.exitValue(), () -> "promtool check metrics:\n" + output);
-            assertEquals("", output, "promtool check metrics");
-        } finally {
-            Files.deleteIfExists(metrics);
-            Files.deleteIfExists(findings);
-        }
+        Promtool.assertNoFinding(body);
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
