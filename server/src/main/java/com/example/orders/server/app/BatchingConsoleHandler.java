@@ -61,7 +61,18 @@ public final class BatchingConsoleHandler extends Handler {
         String level = manager.getProperty(BatchingConsoleHandler.class.getName() + ".level");
         setLevel(level == null ? Level.ALL : Level.parse(level.trim()));
         String formatter = manager.getProperty(BatchingConsoleHandler.class.getName() + ".formatter");
-        setFormatter(formatter == null ? LogFormat.fromEnvironment().formatter() : instance(formatter));
+        if (formatter != null) {
+            setFormatter(instance(formatter));
+            return;
+        }
+        try {
+            setFormatter(LogFormat.fromEnvironment().formatter());
+        } catch (IllegalArgumentException e) {
+            // Not a handler that fails: JUL would then run the service without a log.
+            LogRecord misconfigured = new LogRecord(Level.WARNING, e.getMessage() + "; writing text");
+            misconfigured.setLoggerName(BatchingConsoleHandler.class.getName());
+            publish(misconfigured);
+        }
     }
 
     BatchingConsoleHandler(Sink sink, int capacity) {

@@ -54,7 +54,10 @@ final class Tracing implements AutoCloseable {
                     .build()
                     .getOpenTelemetrySdk();
         } catch (ConfigurationException e) {
-            throw new StartFailure("Cannot set up tracing (OTEL_* environment variables): " + e.getMessage());
+            // Its own message can be as vague as "Unexpected configuration error": the cause says what.
+            String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
+            throw new StartFailure("Cannot set up tracing (OTEL_* environment variables): " + e.getMessage() + cause
+                                   + " (this build exports over OTLP/HTTP: OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf)");
         }
         LOG.log(Level.INFO, "Traces go to {0} over OTLP/HTTP", endpoint);
         return new Tracing(sdk);
