@@ -105,13 +105,21 @@ final class HaCluster implements AutoCloseable {
         }
     }
 
+    /** How a node's PostgreSQL dies. */
+    enum Crash {
+        /** SIGKILL to the postmaster: its server processes end when they notice. */
+        KILL,
+        /** An immediate shutdown (pg_ctl stop -m immediate, which is SIGQUIT to the postmaster): no checkpoint. */
+        IMMEDIATE_STOP
+    }
+
     /**
-     * The node dies as when its machine does: its pg_autoctl processes stop (SIGSTOP), and its
-     * postmaster is killed (SIGKILL), whose server processes then end. A postmaster killed alone is
-     * restarted in place by pg_autoctl within a second, and whether the monitor fails over then is a
-     * race. Returns once the node refuses connections.
+     * The node dies as when its machine does, or is cut off the network: its pg_autoctl processes stop
+     * (SIGSTOP), and its PostgreSQL dies {@code how}. A postmaster killed alone is restarted in place
+     * by pg_autoctl within a second, and whether the monitor fails over then is a race. Returns once
+     * the node refuses connections.
      */
-    StoppedNode crash(String node) throws IOException, InterruptedException {
+    StoppedNode crash(String node, Crash how) throws IOException, InterruptedException {
         long postmasterPid = Long.parseLong(
                 Files.readAllLines(dir.resolve(node).resolve("postmaster.pid")).getFirst().strip());
         ProcessHandle postmaster = ProcessHandle.of(postmasterPid).orElseThrow();
@@ -122,7 +130,10 @@ final class HaCluster implements AutoCloseable {
         // pg_autoctl run, its keeper and the supervisor that restarts Postgres.
         List<Long> pids = Stream.concat(Stream.of(autoctl), autoctl.children()).map(ProcessHandle::pid).toList();
         signal("STOP", pids);
-        postmaster.destroyForcibly();
+        switch (how) {
+            case KILL -> postmaster.destroyForcibly();
+            case IMMEDIATE_STOP -> signal("QUIT", List.of(postmasterPid));
+        }
         int port = port(node);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (accepts(port)) {

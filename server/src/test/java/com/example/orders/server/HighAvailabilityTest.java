@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import com.example.orders.server.app.OrderServer;
@@ -25,20 +34,23 @@ import com.example.orders.v1.OrderServiceGrpc.OrderServiceBlockingStub;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.junit.jupiter.api.Test;
 
 /**
  * High availability: the service on PostgreSQL with automatic failover as deploy/ha/up starts it
  * (pg_auto_failover: a primary and a synchronous standby, on loopback ports), 16 clients placing
- * orders, and the primary dies under them ({@link HaCluster#crash}). The standby takes over, the
- * service finds it by itself, and not one acknowledged order is lost; then the old primary comes back
- * as a standby and the same happens the other way. Calls fail fast with UNAVAILABLE meanwhile (none
- * at its deadline), health says NOT_SERVING, and a second service started during the switch waits
- * for the new primary. A control run with an asynchronous standby shows what the synchronous one
- * buys. The figures go to the log, and by hand to docs/ha.md.
+ * orders with the retry policy docs/api.md gives and a 30 s deadline, and the primary dies under them
+ * ({@link HaCluster#crash}: killed, or stopped at once). The standby takes over, the service finds it
+ * by itself, and no call fails and not one acknowledged order is lost: the calls that arrive during
+ * the switch wait for the new primary, and the few in flight at the crash fail with UNAVAILABLE and
+ * are retried by the channel. Then the old primary comes back as a standby and the same happens the
+ * other way. Health says NOT_SERVING meanwhile, and that calls wait for the new primary; a second
+ * service started during the switch waits for it too. A control run with an asynchronous standby
+ * shows what the synchronous one buys. The figures go to the log, and by hand to docs/ha.md.
  *
- * <p>Slow: about 2 minutes (two formations of three nodes, three failovers), more on a busy machine.
+ * <p>Slow: about 3 minutes (three formations of three nodes, five failovers), more on a busy machine.
  */
 class HighAvailabilityTest {
 
@@ -49,6 +61,10 @@ class HighAvailabilityTest {
     /** How long after the kill the service must serve calls again. */
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(30);
     private static final Duration LOAD_BETWEEN_FAILOVERS = Duration.ofMillis(1500);
+    /** Longer than a failover: a client that sets it sees none fail. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Pattern FAILOVER_IN_PROGRESS =
+            Pattern.compile("(?m)^db_failover_in_progress(\\{[^}]*})? ([0-9]+)(\\.0)?$");
     /**
      * Slower than this, an attempt that failed must have waited for something: before calls queued
      * for a pooled connection stopped when the circuit opened, they waited out connectionTimeout, 3 s.
@@ -56,13 +72,13 @@ class HighAvailabilityTest {
     private static final Duration FAST_FAILURE = Duration.ofSeconds(2);
 
     @Test
-    void aSynchronousStandbyTakesOverBothWaysAndNoAcknowledgedOrderIsLost() throws Exception {
-        Run run = run(true, true);
-        run.failovers().forEach(failover ->
-                assertEquals(0, failover.lostSoFar(), "acknowledged orders lost in " + failover));
-        assertEquals(List.of(), run.lost(), "acknowledged orders lost");
-        assertNotNull(run.failovers().getFirst().secondServiceStarted(), "a second service started during the failover");
-        run.assertCallsFailedFast();
+    void aSynchronousStandbyTakesOverBothWaysWhenThePrimaryIsKilledAndNoCallFails() throws Exception {
+        run(true, true, HaCluster.Crash.KILL).assertNothingLostAndNoCallFailed(true);
+    }
+
+    @Test
+    void aSynchronousStandbyTakesOverBothWaysWhenThePrimaryStopsAtOnceAndNoCallFails() throws Exception {
+        run(true, true, HaCluster.Crash.IMMEDIATE_STOP).assertNothingLostAndNoCallFailed(false);
     }
 
     /**
@@ -71,35 +87,36 @@ class HighAvailabilityTest {
      */
     @Test
     void anAsynchronousStandbyForComparison() throws Exception {
-        run(false, false).assertCallsFailedFast();
+        run(false, false, HaCluster.Crash.KILL).assertCallsFailedFast();
     }
 
     /**
-     * A formation, the service on it and the clients; node1 dies, and if {@code andBack}, it comes
-     * back as a standby and node2 dies. Returns what the failovers cost.
+     * A formation, the service on it and the clients; node1 dies {@code how}, and if {@code andBack},
+     * it comes back as a standby and node2 dies the same way. Returns what the failovers cost.
      */
-    private static Run run(boolean synchronous, boolean andBack) throws Exception {
+    private static Run run(boolean synchronous, boolean andBack, HaCluster.Crash how) throws Exception {
         try (HaCluster cluster = HaCluster.up(synchronous);
              OrderServer server = ServiceFixture.startServer(Map.of("db.url", cluster.url()));
              HealthWatch health = new HealthWatch(server.port())) {
             Shop shop = Shop.open(server.port());
-            OrderLoad load = OrderLoad.start(server.port(), CLIENTS, shop.customerId(), shop.productIds());
+            OrderLoad load = OrderLoad.start(server.port(), CLIENTS, shop.customerId(), shop.productIds(), DEADLINE);
             List<Failover> failovers = new ArrayList<>();
             try (load) {
                 Thread.sleep(LOAD_BETWEEN_FAILOVERS.toMillis());
-                failovers.add(failOver(cluster, "node1", load, health, synchronous));
+                failovers.add(failOver(cluster, "node1", how, load, health, server.port(), synchronous));
                 if (andBack) {
                     failovers.getFirst().stopped().resume();
                     cluster.awaitStates("node1 secondary secondary, node2 primary primary", Duration.ofSeconds(60));
                     Thread.sleep(LOAD_BETWEEN_FAILOVERS.toMillis());
-                    failovers.add(failOver(cluster, "node2", load, health, false));
+                    failovers.add(failOver(cluster, "node2", how, load, health, server.port(), false));
                 }
                 Thread.sleep(LOAD_BETWEEN_FAILOVERS.toMillis());
             }
             // Every client's last order has been acknowledged now, however many tries it took.
             Run run = new Run(failovers, lostOrders(cluster, load), load.acknowledged().size(),
                               load.deadlinesExceeded(), load.slowestFailedCall(), load.unexpectedStatuses());
-            LOG.log(Level.INFO, (synchronous ? "Synchronous" : "Asynchronous") + " standby: " + run);
+            LOG.log(Level.INFO, (synchronous ? "Synchronous" : "Asynchronous") + " standby, primary crashed " + how
+                                + ": " + run);
             return run;
         }
     }
@@ -109,8 +126,34 @@ class HighAvailabilityTest {
                        long deadlinesExceeded, Duration slowestFailedCall, List<Status> unexpected) {
 
         /**
+         * No acknowledged order lost, no call failed after the channel's retries (its attempts failed
+         * fast with UNAVAILABLE, and only those under way at the crash), the metrics told of the
+         * failover while it was under way (a call with a short deadline then failed at once) and health
+         * how long it took after; with {@code secondService}, a second
+         * service started during the failover served once it was over.
+         */
+        void assertNothingLostAndNoCallFailed(boolean secondService) {
+            failovers.forEach(failover ->
+                    assertEquals(0, failover.lostSoFar(), "acknowledged orders lost in " + failover));
+            assertEquals(List.of(), lost, "acknowledged orders lost");
+            failovers.forEach(failover -> assertEquals(0, failover.failedCalls(), "calls failed in " + failover));
+            failovers.forEach(failover -> {
+                assertNotNull(failover.shortCall(), "the metrics told of " + failover);
+                assertEquals(Status.Code.UNAVAILABLE, failover.shortCall().status().getCode(),
+                             "a call with a 1 s deadline during " + failover);
+                assertTrue(failover.shortCall().took().compareTo(Duration.ofMillis(500)) < 0,
+                           "a call with a 1 s deadline fails at once, not at its deadline: " + failover.shortCall());
+            });
+            assertTrue(failovers.getLast().healthAfter().contains("\"lastFailoverSeconds\""), failovers.getLast().healthAfter());
+            if (secondService) {
+                assertNotNull(failovers.getFirst().secondServiceStarted(), "a second service started during the failover");
+            }
+            assertCallsFailedFast();
+        }
+
+        /**
          * Calls failed with UNAVAILABLE, none at its deadline (and so none later), and the attempts
-         * sent after the kill failed fast (in about 0.1 s here).
+         * that failed after the crash failed fast (in about 0.1 s here).
          */
         void assertCallsFailedFast() {
             assertEquals(List.of(), unexpected, "statuses other than UNAVAILABLE");
@@ -129,18 +172,20 @@ class HighAvailabilityTest {
         }
     }
 
-    /** What a failover cost the clients, from the kill of the old primary on. */
+    /** What a failover cost the clients, from the crash of the old primary on. */
     private record Failover(String from, String to, Duration servedAgain, long failedCalls, long failedAttempts,
-                            Duration slowestFailure, Duration notServing, Duration servingAgain,
-                            Duration secondServiceStarted, int lostSoFar, HaCluster.StoppedNode stopped) {
+                            Duration slowestFailure, Duration p99Spanning, Duration notServing, Duration servingAgain,
+                            ShortCall shortCall, String healthAfter, Duration secondServiceStarted, int lostSoFar,
+                            HaCluster.StoppedNode stopped) {
 
         @Override
         public String toString() {
             return "failover " + from + " -> " + to + ": calls served again " + servedAgain.toMillis()
-                   + " ms after the kill, " + failedCalls + " calls failed after the channel's retries ("
-                   + failedAttempts + " attempts failed, the slowest of those sent after the kill in "
-                   + slowestFailure.toMillis() + " ms), health NOT_SERVING " + notServing.toMillis() + " ms to "
-                   + servingAgain.toMillis() + " ms after the kill"
+                   + " ms after the crash, " + failedCalls + " calls failed after the channel's retries ("
+                   + failedAttempts + " attempts failed, the slowest of those sent after the crash in "
+                   + slowestFailure.toMillis() + " ms), p99 of the calls under way then " + p99Spanning.toMillis()
+                   + " ms, health NOT_SERVING " + notServing.toMillis() + " ms to "
+                   + servingAgain.toMillis() + " ms after the crash"
                    + (secondServiceStarted == null ? ""
                       : ", a second service started then served after " + secondServiceStarted.toMillis() + " ms")
                    + ", " + lostSoFar + " acknowledged orders lost so far";
@@ -148,16 +193,18 @@ class HighAvailabilityTest {
     }
 
     /**
-     * Kills the primary {@code from} mid-load, and waits until the service serves calls again on the
-     * other node, with its health back to SERVING; meanwhile starts a second service if asked.
+     * Crashes the primary {@code from} mid-load, and waits until the service serves calls again on the
+     * other node, with its health back to SERVING; meanwhile watches /observe/health for the failover,
+     * and starts a second service if asked.
      */
-    private static Failover failOver(HaCluster cluster, String from, OrderLoad load, HealthWatch health,
-                                     boolean secondService) throws Exception {
+    private static Failover failOver(HaCluster cluster, String from, HaCluster.Crash how, OrderLoad load,
+                                     HealthWatch health, int port, boolean secondService) throws Exception {
         String to = from.equals("node1") ? "node2" : "node1";
         long failedCalls = load.failedCalls();
         long failedAttempts = load.failedAttempts();
         long kill = System.nanoTime();
-        HaCluster.StoppedNode stopped = cluster.crash(from);
+        HaCluster.StoppedNode stopped = cluster.crash(from, how);
+        CompletableFuture<ShortCall> duringFailover = CompletableFuture.supplyAsync(() -> duringFailover(port));
         CompletableFuture<Duration> secondStart = secondService
                 ? CompletableFuture.supplyAsync(() -> startAndCall(cluster.url(), kill))
                 : CompletableFuture.completedFuture(null);
@@ -174,8 +221,75 @@ class HighAvailabilityTest {
         assertEquals(to, cluster.primary(), "the primary after the failover");
         return new Failover(from, to, Duration.ofNanos(servedAgain - kill), load.failedCalls() - failedCalls,
                             load.failedAttempts() - failedAttempts, load.slowestFailedAttemptSince(kill),
-                            Duration.ofNanos(notServing.nanos() - kill),
-                            Duration.ofNanos(servingAgain - kill), second, lostOrders(cluster, load).size(), stopped);
+                            load.p99Spanning(kill, servedAgain), Duration.ofNanos(notServing.nanos() - kill),
+                            Duration.ofNanos(servingAgain - kill), duringFailover.get(60, TimeUnit.SECONDS),
+                            health(port), second, lostOrders(cluster, load).size(), stopped);
+    }
+
+    /**
+     * Once the metrics say a failover is under way (db_failover_in_progress 1, asked every 50 ms for up
+     * to 30 s; not /observe/health, whose every answer costs a connection to the database), a call
+     * with a deadline of 1 s: shorter than the failover is expected to take, so not worth waiting for.
+     * Null if the metrics never said so.
+     */
+    private static ShortCall duringFailover(int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<String> seen = new TreeSet<>();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            while (true) {
+                Matcher metric = FAILOVER_IN_PROGRESS.matcher(get(http, port, "/observe/metrics"));
+                String value = metric.find() ? metric.group(2) : "none";
+                if (value.equals("1")) {
+                    break;
+                }
+                seen.add(value);
+                if (System.nanoTime() > deadline) {
+                    LOG.log(Level.WARNING, "db_failover_in_progress was never 1 in 30 s, only " + seen);
+                    return null;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        long start = System.nanoTime();
+        try {
+            OrderServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                    .createCustomer(CreateCustomerRequest.newBuilder().setEmail("short-deadline@example.com")
+                                            .setName("In A Hurry").build());
+            return new ShortCall(Status.OK, Duration.ofNanos(System.nanoTime() - start));
+        } catch (StatusRuntimeException e) {
+            return new ShortCall(e.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** How a call with a short deadline, made while the metrics told of the failover, ended. */
+    private record ShortCall(Status status, Duration took) {
+    }
+
+    private static String health(int port) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return get(http, port, "/observe/health");
+        }
+    }
+
+    /** The body of a GET of {@code path}, or "" when it fails. */
+    private static String get(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                     .header("Accept", path.endsWith("metrics") ? "text/plain" : "application/json")
+                                     .build(),
+                             HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /** A second service started mid-failover: how long after the kill it had started and answered a call. */

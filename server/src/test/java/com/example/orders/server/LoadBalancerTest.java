@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two service instances, each its own JVM as in production, on one database behind nginx started by
- * deploy/nginx/up, called through it. The last test stops one instance.
+ * deploy/nginx/up, called through it. The last two tests stop instances and start them again.
  */
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +67,7 @@ class LoadBalancerTest {
     private static final Pattern CALL_COUNT =
             Pattern.compile("^grpc_server_call_duration_seconds_count\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
 
+    private static Map<String, String> config;
     private static ServerProcess first;
     private static ServerProcess second;
     private static Nginx nginx;
@@ -73,7 +75,7 @@ class LoadBalancerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> config = Map.of(
+        config = Map.of(
                 "db.url", service.schemaUrl(),
                 "db.user", TestDatabase.get().user(),
                 "db.password", TestDatabase.get().password(),
@@ -259,6 +261,95 @@ class LoadBalancerTest {
         assertEquals(acknowledged.size(), service.queryLong("SELECT count(DISTINCT o.id) FROM orders o "
                 + "JOIN order_lines l ON l.order_id = o.id WHERE o.request_id LIKE 'sigterm-%' AND o.total_cents = 100"));
         assertEquals(1_000_000 - acknowledged.size(), service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
+    }
+
+    /**
+     * A rolling restart, as an operator does one behind the balancer: SIGTERM to one instance, start it
+     * again on its port, wait until it takes calls, then the same for the other. Clients with the retry
+     * policy docs/api.md gives and a 30 s deadline see no call fail: a draining instance refuses new
+     * calls with UNAVAILABLE, which the channel retries, and nginx sends the next try elsewhere.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(5)
+    void aRollingRestartUnderLoadFailsNoCallOfAClientWithTheRetryPolicy() throws Exception {
+        first = restarted(first); // stopped by the test before
+        awaitCalls(first, "GetCustomer", 10, nginx.port());
+        Customer customer = service.customer();
+        Product product = service.product(100, 1_000_000);
+        Map<String, Long> acknowledged = new ConcurrentHashMap<>(); // request id -> order id
+        Map<String, Long> failures = new ConcurrentHashMap<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ManagedChannel retrying = ManagedChannelBuilder.forAddress("127.0.0.1", nginx.port()).usePlaintext()
+                .defaultServiceConfig(OrderLoad.RETRY_POLICY).enableRetry().build();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            int client = c;
+            done.add(clients.submit(() -> {
+                for (int n = 0; running.get(); n++) {
+                    String requestId = "rolling-" + client + "-" + n;
+                    try {
+                        acknowledged.put(requestId, stub(retrying).createOrder(CreateOrderRequest.newBuilder()
+                                .setCustomerId(customer.getId()).setRequestId(requestId)
+                                .addLines(line(product.getId(), 1)).build()).getId());
+                    } catch (StatusRuntimeException e) {
+                        failures.merge(e.getStatus().toString(), 1L, Long::sum);
+                    }
+                }
+            }));
+        }
+        try {
+            Thread.sleep(500);
+            second = restarted(second);
+            awaitCalls(second, "CreateOrder", 20, 0);
+            first = restarted(first);
+            awaitCalls(first, "CreateOrder", 20, 0);
+        } finally {
+            running.set(false);
+            for (Future<?> client : done) {
+                client.get(60, TimeUnit.SECONDS);
+            }
+            clients.shutdown();
+            retrying.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertEquals(Map.of(), failures, "calls failed after the channel's retries");
+        assertTrue(acknowledged.size() > 100, acknowledged.size() + " orders acknowledged");
+        assertEquals(acknowledged.size(), service.queryLong("SELECT count(*) FROM orders WHERE request_id LIKE 'rolling-%'"));
+    }
+
+    /**
+     * {@code instance} stopped by SIGTERM (waiting for its exit, status 0) unless it has stopped
+     * already, and started again on its port.
+     */
+    private static ServerProcess restarted(ServerProcess instance) throws Exception {
+        if (instance.process().isAlive()) {
+            instance.process().destroy(); // SIGTERM
+            assertTrue(instance.process().waitFor(30, TimeUnit.SECONDS), instance.output());
+            assertEquals(0, instance.process().exitValue(), instance.output());
+        }
+        int port = instance.port();
+        instance.close();
+        Map<String, String> samePort = new HashMap<>(config);
+        samePort.put("server.port", String.valueOf(port));
+        return ServerProcess.start(samePort);
+    }
+
+    /**
+     * Waits until {@code instance} has answered {@code count} more calls of {@code method}: nginx sends
+     * it calls again (it keeps an instance it was refused by out for 5 s). With {@code callThrough} a
+     * port, makes GetCustomer calls through it meanwhile; with 0, other clients are making the calls.
+     */
+    private static void awaitCalls(ServerProcess instance, String method, int count, int callThrough) throws Exception {
+        long before = calls(instance, method);
+        Customer customer = callThrough == 0 ? null : service.customer();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (calls(instance, method) < before + count) {
+            assertTrue(System.nanoTime() < deadline, "the restarted instance takes no " + method + " calls through nginx");
+            if (customer != null) {
+                stub(proxied).getCustomer(GetCustomerRequest.newBuilder().setId(customer.getId()).build());
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static OrderServiceBlockingStub stub(ManagedChannel channel) {

@@ -52,7 +52,6 @@ final class OrderLoad implements AutoCloseable {
                     "maxBackoff", "1s",
                     "backoffMultiplier", 2.0,
                     "retryableStatusCodes", List.of("UNAVAILABLE")))));
-    private static final Duration DEADLINE = Duration.ofSeconds(5);
     private static final long MAX_PAUSE_MILLIS = 1_000;
 
     /** When an attempt that failed started and ended. */
@@ -65,6 +64,7 @@ final class OrderLoad implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final OrderServiceBlockingStub stub;
+    private final Duration deadline;
     private final ExecutorService clients;
     private final List<Future<?>> running = new ArrayList<>();
     private final Map<String, Acknowledged> ledger = new ConcurrentHashMap<>();
@@ -76,7 +76,8 @@ final class OrderLoad implements AutoCloseable {
     private final Queue<Status> unexpected = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
 
-    private OrderLoad(int port, int clientCount) {
+    private OrderLoad(int port, int clientCount, Duration deadline) {
+        this.deadline = deadline;
         this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
                 .defaultServiceConfig(RETRY_POLICY).enableRetry()
                 .intercept(new CountFailedAttempts())
@@ -85,9 +86,12 @@ final class OrderLoad implements AutoCloseable {
         this.clients = Executors.newFixedThreadPool(clientCount);
     }
 
-    /** {@code clientCount} clients ordering from {@code productIds} for {@code customerId}. */
-    static OrderLoad start(int port, int clientCount, long customerId, List<Long> productIds) {
-        OrderLoad load = new OrderLoad(port, clientCount);
+    /**
+     * {@code clientCount} clients ordering from {@code productIds} for {@code customerId}, each call
+     * with {@code deadline}.
+     */
+    static OrderLoad start(int port, int clientCount, long customerId, List<Long> productIds, Duration deadline) {
+        OrderLoad load = new OrderLoad(port, clientCount, deadline);
         for (int client = 0; client < clientCount; client++) {
             String prefix = "client" + client + "-";
             load.running.add(load.clients.submit(() -> load.placeOrders(prefix, customerId, productIds)));
@@ -114,7 +118,7 @@ final class OrderLoad implements AutoCloseable {
         while (true) {
             long start = System.nanoTime();
             try {
-                Order order = stub.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).createOrder(request);
+                Order order = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).createOrder(request);
                 ledger.put(request.getRequestId(), new Acknowledged(request, order, start, System.nanoTime()));
                 return;
             } catch (StatusRuntimeException e) {
@@ -160,9 +164,22 @@ final class OrderLoad implements AutoCloseable {
         return failedAttempts.sum();
     }
 
-    /** Calls that ended at their deadline (5 s), among the failed calls. */
+    /** Calls that ended at their deadline, among the failed calls. */
     long deadlinesExceeded() {
         return deadlinesExceeded.sum();
+    }
+
+    /**
+     * The 99th percentile of the time taken by the acknowledged calls that were under way at some
+     * point between {@code fromNanos} and {@code toNanos}, their retries and pauses included; zero if
+     * there is none.
+     */
+    Duration p99Spanning(long fromNanos, long toNanos) {
+        long[] took = ledger.values().stream()
+                .filter(ack -> ack.startNanos() <= toNanos && ack.endNanos() >= fromNanos)
+                .mapToLong(ack -> ack.endNanos() - ack.startNanos()).sorted().toArray();
+        return took.length == 0 ? Duration.ZERO
+                : Duration.ofNanos(took[Math.min(took.length - 1, (int) Math.ceil(took.length * 0.99) - 1)]);
     }
 
     /** The slowest call to fail, the channel's retries and their pauses included. */

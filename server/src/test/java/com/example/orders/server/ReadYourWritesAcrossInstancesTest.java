@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two instances on one primary, each reading on an asynchronous standby that applies the primary's
- * changes 300 ms late (recovery_min_apply_delay), behind nginx (deploy/nginx/up), which sends a
+ * changes 2 s late (recovery_min_apply_delay), behind nginx (deploy/nginx/up), which sends a
  * client's calls to them in turn: a write goes to one instance, the read after it to the other. A
  * client that sends back the largest orders-min-lsn it got reads its own writes; one that does not
  * reads the standby's older data.
@@ -56,6 +57,11 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class ReadYourWritesAcrossInstancesTest {
 
+    /**
+     * How late the standby applies the primary's changes: longer than any write-then-read pair takes,
+     * even on a busy machine, so that a read not routed by the token is sure to miss its write.
+     */
+    private static final Duration APPLY_DELAY = Duration.ofSeconds(2);
     private static final Metadata.Key<String> MIN_LSN = Metadata.Key.of("orders-min-lsn", Metadata.ASCII_STRING_MARSHALLER);
     private static final Pattern UPSTREAM = Pattern.compile("\"/orders\\.v1\\.OrderService/(\\w+)\" grpc-status=\\d+ .*upstream=(\\S+) ");
 
@@ -67,7 +73,7 @@ class ReadYourWritesAcrossInstancesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = ReplicatedPostgres.start(List.of(), List.of("recovery_min_apply_delay = '300ms'"));
+        postgres = ReplicatedPostgres.start(List.of(), List.of("recovery_min_apply_delay = '" + APPLY_DELAY.toMillis() + "ms'"));
         first = startServer();
         second = startServer();
     }
@@ -96,18 +102,18 @@ class ReadYourWritesAcrossInstancesTest {
 
     @Test
     void aClientThatSendsBackTheTokenReadsEachOfItsWritesOnTheOtherInstance() throws Exception {
-        OrderServiceBlockingStub stub = stub(new LargestToken());
-        Customer customer = customer(stub);
-        Product product = product(stub);
+        LargestToken tokens = new LargestToken();
+        Customer customer = customer(stub(tokens));
+        Product product = product(stub(tokens));
 
         List<String> stale = new ArrayList<>();
         for (int pair = 0; pair < 500; pair++) {
-            Order created = stub.createOrder(CreateOrderRequest.newBuilder().setCustomerId(customer.getId())
+            Order created = stub(tokens).createOrder(CreateOrderRequest.newBuilder().setCustomerId(customer.getId())
                     .setRequestId(UUID.randomUUID().toString()).addLines(line(product.getId(), 1)).build());
-            readBack(stub, created, stale);
-            Order paid = stub.updateOrderStatus(UpdateOrderStatusRequest.newBuilder().setOrderId(created.getId())
-                    .setStatus(OrderStatus.ORDER_STATUS_PAID).build());
-            readBack(stub, paid, stale);
+            readBack(stub(tokens), created, stale);
+            Order paid = stub(tokens).updateOrderStatus(UpdateOrderStatusRequest.newBuilder()
+                    .setOrderId(created.getId()).setStatus(OrderStatus.ORDER_STATUS_PAID).build());
+            readBack(stub(tokens), paid, stale);
         }
         assertEquals(List.of(), stale.subList(0, Math.min(10, stale.size())), stale.size() + " of 1000 reads were stale");
         assertEachReadOnTheOtherInstance(1000);
@@ -123,7 +129,9 @@ class ReadYourWritesAcrossInstancesTest {
         });
         Customer customer = customer(stub);
         Product product = product(stub);
-        Thread.sleep(500); // the standby has applied the setup: nothing holds the instances' own reads back
+        // Once the standby has applied the setup, nothing holds back the reads of the instance that did
+        // not take the setup's write either.
+        Thread.sleep(APPLY_DELAY.plusMillis(500).toMillis());
         List<String> stale = new ArrayList<>();
         for (int pair = 0; pair < 20; pair++) {
             Order created = stub.createOrder(CreateOrderRequest.newBuilder().setCustomerId(customer.getId())
@@ -131,7 +139,7 @@ class ReadYourWritesAcrossInstancesTest {
             readBack(stub, created, stale);
         }
         // Each read went to the instance that did not take its write, which knows nothing of it: the
-        // standby serves it, 300 ms behind the write.
+        // standby serves it, 2 s behind the write.
         assertEquals(20, stale.size(), "stale reads of 20");
         assertEachReadOnTheOtherInstance(20);
     }
@@ -205,6 +213,7 @@ class ReadYourWritesAcrossInstancesTest {
         }
     }
 
+    /** A stub whose deadline is 30 s from now, for one call. */
     private OrderServiceBlockingStub stub(ClientInterceptor tokens) {
         return OrderServiceGrpc.newBlockingStub(channel).withInterceptors(tokens).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
@@ -219,10 +228,12 @@ class ReadYourWritesAcrossInstancesTest {
                 .setName("Token").setPriceCents(100).setStock(1_000_000).build());
     }
 
+    /** An instance that reads on the standby while it is less than 10 s behind: it always is. */
     private static OrderServer startServer() {
         return ServiceFixture.startServer(Map.of(
                 "db.url", postgres.primaryUrl(),
                 "db.replica-url", postgres.standbyUrl(),
+                "db.replica-max-lag", "PT10S",
                 "db.user", "postgres",
                 "db.password", ""));
     }

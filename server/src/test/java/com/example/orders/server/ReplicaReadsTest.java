@@ -197,10 +197,11 @@ class ReplicaReadsTest {
             done.add(clients.submit(() -> {
                 while (running.get()) {
                     try {
-                        readEverything(stub, customer, orderIds);
+                        readEverything(stub(channel), customer, orderIds);
                         reads.incrementAndGet();
                     } catch (StatusRuntimeException e) {
-                        failures.merge(e.getStatus().toString(), 1, Integer::sum);
+                        failures.merge(e.getStatus().getCode() + ": " + e.getStatus().getDescription()
+                                       .replaceAll("[0-9.]+", "N"), 1, Integer::sum);
                     }
                 }
             }));
@@ -265,8 +266,8 @@ class ReplicaReadsTest {
                     postgres.startStandby();
                 }
                 Thread.sleep(500);
-            }, 2, () -> acknowledged.write(stub, customer, product), 3, () -> {
-                acknowledged.read(stub, customer).ifPresent(stale::add);
+            }, 2, () -> acknowledged.write(stub(connection.channel()), customer, product), 3, () -> {
+                acknowledged.read(stub(connection.channel()), customer).ifPresent(stale::add);
                 reads.incrementAndGet();
             }, failures);
             assertEquals(List.of(), stale.subList(0, Math.min(stale.size(), 10)), stale.size() + " stale reads");
@@ -305,8 +306,10 @@ class ReplicaReadsTest {
                 for (int paused : standbys) {
                     two.pauseReplay(paused);
                     try {
-                        runWhile(() -> Thread.sleep(1500), 2, () -> acknowledged.write(stub, customer, product),
-                                 4, () -> acknowledged.read(stub, customer).ifPresent(stale::add), failures);
+                        runWhile(() -> Thread.sleep(1500), 2,
+                                 () -> acknowledged.write(stub(connection.channel()), customer, product), 4,
+                                 () -> acknowledged.read(stub(connection.channel()), customer).ifPresent(stale::add),
+                                 failures);
                     } finally {
                         two.resumeReplay(paused);
                     }
@@ -335,7 +338,8 @@ class ReplicaReadsTest {
                     try {
                         work.run();
                     } catch (StatusRuntimeException e) {
-                        failures.merge(kind + e.getStatus(), 1, Integer::sum);
+                        failures.merge(kind + e.getStatus().getCode() + ": " + e.getStatus().getDescription()
+                                       .replaceAll("[0-9.]+", "N"), 1, Integer::sum);
                     }
                 }
             }));
@@ -462,6 +466,7 @@ class ReplicaReadsTest {
         }
     }
 
+    /** A stub whose deadline is 30 s from now: make one per call where calls go on for longer. */
     private static OrderServiceBlockingStub stub(ManagedChannel channel) {
         return OrderServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

@@ -68,7 +68,7 @@ final class DatabaseHealth implements AutoCloseable {
     static DatabaseHealth start(ConnectionPool pool, DatabaseCircuit circuit, HealthStatusManager grpcHealth,
                                 Duration interval) {
         DatabaseCheck probe = new DatabaseCheck("database", pool, interval, true);
-        return start(new DatabaseHealth(probe, probe, circuit, grpcHealth, interval));
+        return start(new DatabaseHealth(probe, new PrimaryCheck(probe, circuit), circuit, grpcHealth, interval));
     }
 
     /** A standby's: the same, its check named "database-replica", and no gRPC health. */
@@ -99,6 +99,10 @@ final class DatabaseHealth implements AutoCloseable {
             checkIn(interval.toMillis());
         } else {
             circuit.unreachable();
+            if (probe.writable()) {
+                circuit.diagnosed(probe.pool().anyServerAnswers(interval)
+                                  ? DatabaseCircuit.Outage.FAILING_OVER : DatabaseCircuit.Outage.DOWN);
+            }
             checkIn(RECHECK_WHILE_DOWN_MILLIS);
         }
     }
@@ -161,6 +165,42 @@ final class DatabaseHealth implements AutoCloseable {
                         .detail("error", e.getMessage())
                         .build();
             }
+        }
+    }
+
+    /**
+     * "database" on /observe/health: the probe's answer, with what the service does meanwhile, and how
+     * long the last failover took.
+     */
+    private record PrimaryCheck(DatabaseCheck probe, DatabaseCircuit circuit) implements HealthCheck {
+
+        @Override
+        public String name() {
+            return probe.name();
+        }
+
+        @Override
+        public HealthCheckType type() {
+            return HealthCheckType.READINESS;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponse probed = probe.call();
+            HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(probed.status());
+            probed.details().forEach(response::detail);
+            DatabaseCircuit.Outage outage = circuit.outage();
+            response.detail("calls", switch (outage) {
+                case NONE -> "served";
+                case UNKNOWN -> "wait while the outage is looked into";
+                case FAILING_OVER -> "wait for the new primary: failover under way for "
+                        + circuit.outageLength().toMillis() + " ms";
+                case DOWN -> "fail at once: no server answers";
+            });
+            if (circuit.lastFailover() != null) {
+                response.detail("lastFailoverSeconds", circuit.lastFailover().toMillis() / 1e3);
+            }
+            return response.build();
         }
     }
 

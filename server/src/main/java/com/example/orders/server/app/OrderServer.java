@@ -84,11 +84,13 @@ public final class OrderServer implements AutoCloseable {
 
             // The data layer: the primary's pool, health and circuit, and a standby's if configured.
             StatementObservation statements = StatementObservation.register(meters);
-            DatabaseCircuit circuit = DatabaseCircuit.primary();
+            DatabaseCircuit circuit = DatabaseCircuit.primary(settings.database().failoverWait(),
+                                                              settings.database().expectedFailover());
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
                                                         settings.database().pool(), circuit);
             DbClient primary = started.add(dbClient(pool, statements)); // closes the pool
             started.add(PoolMetrics.register(pool, "primary", meters));
+            started.add(FailoverMetrics.register(circuit, meters));
             HealthStatusManager grpcHealth = new HealthStatusManager();
             DatabaseHealth health = started.add(DatabaseHealth.start(pool, circuit, grpcHealth,
                                                                      settings.database().healthCheckInterval()));
@@ -108,10 +110,17 @@ public final class OrderServer implements AutoCloseable {
             if (!broker.isBlank()) {
                 started.add(relay(events, notifications, settings.events(), meters));
             }
+            EventWatches watches = new EventWatches(events, notifications, settings.limits().maxConcurrentWatchers());
+            // A write wakes the sequencer only while something here follows events (a relay, a watch):
+            // otherwise the sequencer's poll gives them their ids, not a transaction per write.
+            Runnable eventsWritten = () -> {
+                if (!broker.isBlank() || watches.watching()) {
+                    notifications.written().signal();
+                }
+            };
 
             // The gRPC service and the web server.
-            OrderStore orders = new OrderStore(writes, reads, notifications.written()::signal);
-            EventWatches watches = new EventWatches(events, notifications, settings.limits().maxConcurrentWatchers());
+            OrderStore orders = new OrderStore(writes, reads, eventsWritten);
             OrderGrpcService orderService = new OrderGrpcService(
                     new CustomerStore(writes, reads), new ProductStore(writes, reads), orders, watches,
                     new PageTokens(pageTokenSecret(settings.service())), settings.limits());

@@ -18,9 +18,12 @@ import io.helidon.webserver.grpc.GrpcConfig;
  */
 record Settings(Database database, Standby standby, ServiceLimits limits, Service service, Events events) {
 
-    /** The primary, or an embedded PostgreSQL when {@code url} is blank. */
+    /**
+     * The primary, or an embedded PostgreSQL when {@code url} is blank; how long calls wait for a new
+     * primary during a failover, and how long one is expected to take before this instance has seen one.
+     */
     record Database(DatabaseSettings connection, Path embeddedDataDir, Duration startupTimeout,
-                    Duration healthCheckInterval, Properties pool) {
+                    Duration healthCheckInterval, Properties pool, Duration failoverWait, Duration expectedFailover) {
 
         boolean embedded() {
             return connection.url().isBlank();
@@ -52,7 +55,8 @@ record Settings(Database database, Standby standby, ServiceLimits limits, Servic
             Config events = config.get("events");
             return new Settings(
                     new Database(primary, Path.of(text(db, "embedded-data-dir")), duration(db, "startup-timeout"),
-                                 duration(db, "health-check-interval"), properties(db.get("pool"))),
+                                 duration(db, "health-check-interval"), properties(db.get("pool")),
+                                 duration(db, "failover-wait"), duration(db, "failover-expected")),
                     new Standby(new DatabaseSettings(text(db, "replica-url"),
                                                      db.get("replica-user").asString().orElse(primary.user()),
                                                      db.get("replica-password").asString().orElse(primary.password())),

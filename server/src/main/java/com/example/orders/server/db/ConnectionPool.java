@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -38,6 +39,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final String QUERY_CANCELED = "57014";
     /** What PostgreSQL says of a write where none is allowed (read_only_sql_transaction). */
     private static final String READ_ONLY = "25006";
+    /** The driver's URL parameter naming the kind of server to connect to; the URL's own wins over a property. */
+    private static final Pattern TARGET_SERVER_TYPE = Pattern.compile("(?i)([?&]targetServerType=)[^&]*");
     /** How long a call waits for a pooled connection before it looks whether the circuit has opened meanwhile. */
     private static final long WAIT_SLICE_MILLIS = 100;
 
@@ -46,14 +49,17 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final HikariPool pool;
     /** Connections made as the pool makes them, but outside it: for the health check. */
     private final DriverDataSource unpooled;
+    /** The same, to any server of the URL, primary or not. */
+    private final DriverDataSource anyServer;
     private final DatabaseCircuit circuit;
     private final ConnectionCheck check;
 
-    private ConnectionPool(HikariDataSource dataSource, DriverDataSource unpooled, DatabaseCircuit circuit,
-                           ConnectionCheck check) {
+    private ConnectionPool(HikariDataSource dataSource, DriverDataSource unpooled, DriverDataSource anyServer,
+                           DatabaseCircuit circuit, ConnectionCheck check) {
         this.dataSource = dataSource;
         this.pool = (HikariPool) dataSource.getHikariPoolMXBean();
         this.unpooled = unpooled;
+        this.anyServer = anyServer;
         this.circuit = circuit;
         this.check = check;
     }
@@ -73,9 +79,16 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         config.setPassword(password);
         DriverDataSource unpooled = new DriverDataSource(url, config.getDriverClassName(), config.getDataSourceProperties(),
                                                          user, password);
+        DriverDataSource anyServer = new DriverDataSource(anyServer(url), config.getDriverClassName(),
+                                                          config.getDataSourceProperties(), user, password);
         HikariDataSource dataSource = new HikariDataSource(config);
         circuit.whenOpened(dataSource.getHikariPoolMXBean()::softEvictConnections);
-        return new ConnectionPool(dataSource, unpooled, circuit, check);
+        return new ConnectionPool(dataSource, unpooled, anyServer, circuit, check);
+    }
+
+    /** The URL with targetServerType=any in place of the server type it asks for (a primary, say). */
+    static String anyServer(String url) {
+        return TARGET_SERVER_TYPE.matcher(url).replaceAll("$1any");
     }
 
     /**
@@ -110,9 +123,12 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         if (call.isCancelled()) {
             throw new DbClientException("No connection for a cancelled call", callCancelled());
         }
-        if (circuit.isOpen()) {
+        if (circuit.isOpen() && !primaryBack(call)) {
             throw new DbClientException("No connection tried", new SQLTransientConnectionException(
-                    "the database is unreachable; calls fail at once until a probe gets a connection"));
+                    circuit.outage() == DatabaseCircuit.Outage.FAILING_OVER
+                            ? "no primary: a failover is under way, and it would outlast this call or has lasted "
+                              + "longer than db.failover-wait"
+                            : "the database is unreachable; calls fail at once until a probe gets a connection"));
         }
         Connection connection;
         try {
@@ -136,6 +152,34 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
             throw new DbClientException("Connection refused for this call: " + refused.getMessage(), refused);
         }
         return CancelWithCall.wrap(connection, call.cancellation(), circuit);
+    }
+
+    /** Waits, as the circuit allows, for the database to be back; true if it is. */
+    private boolean primaryBack(CallScope call) {
+        try {
+            return circuit.awaitClosed(call.cancellation().nanosLeft(), call::isCancelled);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Whether any server of the URL answers, whether it takes writes or not, on a connection made as the
+     * pool makes them but outside it: with none, the database is down; with one that takes no writes
+     * while no primary answers, a standby is about to be promoted.
+     */
+    public boolean anyServerAnswers(Duration timeout) {
+        try (Connection connection = connectAnyServer(timeout)) {
+            return connection.isValid((int) Math.max(1, timeout.toSeconds()));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Connection connectAnyServer(Duration timeout) throws SQLException {
+        anyServer.setLoginTimeout((int) Math.max(1, timeout.toSeconds()));
+        return anyServer.getConnection();
     }
 
     /**

@@ -20,6 +20,7 @@ final class BackgroundLoop implements AutoCloseable {
     private final EventNotifications.Signal wakeUp;
     private final Duration poll;
     private final Duration spacing;
+    private final Duration pauseAfterFailure;
     private final Round round;
     private final Thread thread;
     private volatile boolean running = true;
@@ -36,12 +37,14 @@ final class BackgroundLoop implements AutoCloseable {
     }
 
     private BackgroundLoop(String name, String failingMessage, String recoveredMessage,
-                           EventNotifications.Signal wakeUp, Duration poll, Duration spacing, Round round) {
+                           EventNotifications.Signal wakeUp, Duration poll, Duration spacing,
+                           Duration pauseAfterFailure, Round round) {
         this.failingMessage = failingMessage;
         this.recoveredMessage = recoveredMessage;
         this.wakeUp = wakeUp;
         this.poll = poll;
         this.spacing = spacing;
+        this.pauseAfterFailure = pauseAfterFailure;
         this.round = round;
         this.thread = Thread.ofVirtual().name(name).unstarted(this::run);
     }
@@ -53,7 +56,15 @@ final class BackgroundLoop implements AutoCloseable {
      */
     static BackgroundLoop start(String name, String failingMessage, String recoveredMessage,
                                 EventNotifications.Signal wakeUp, Duration poll, Duration spacing, Round round) {
-        BackgroundLoop loop = new BackgroundLoop(name, failingMessage, recoveredMessage, wakeUp, poll, spacing, round);
+        return start(name, failingMessage, recoveredMessage, wakeUp, poll, spacing, PAUSE_AFTER_FAILURE, round);
+    }
+
+    /** The same, pausing {@code pauseAfterFailure} after a failed round: its unit test cannot wait seconds. */
+    static BackgroundLoop start(String name, String failingMessage, String recoveredMessage,
+                                EventNotifications.Signal wakeUp, Duration poll, Duration spacing,
+                                Duration pauseAfterFailure, Round round) {
+        BackgroundLoop loop = new BackgroundLoop(name, failingMessage, recoveredMessage, wakeUp, poll, spacing,
+                                                 pauseAfterFailure, round);
         loop.thread.start();
         return loop;
     }
@@ -85,7 +96,7 @@ final class BackgroundLoop implements AutoCloseable {
                 }
                 round.failed();
                 try {
-                    Thread.sleep(PAUSE_AFTER_FAILURE);
+                    Thread.sleep(pauseAfterFailure);
                 } catch (InterruptedException interrupted) {
                     return;
                 }

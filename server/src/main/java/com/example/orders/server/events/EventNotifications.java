@@ -54,14 +54,18 @@ public final class EventNotifications implements AutoCloseable {
         return sequenced;
     }
 
-    /** A count of wake-ups that waiters wait to see move. */
-    public final class Signal {
+    /**
+     * A count of wake-ups that waiters wait to see move. Closed, it no longer makes anyone wait. Of
+     * its own (not bound to a connection), so that what waits on it can be tested without a database.
+     */
+    public static final class Signal {
 
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private long version;
+        private boolean closed;
 
-        private Signal() {
+        Signal() {
         }
 
         public long version() {
@@ -78,7 +82,7 @@ public final class EventNotifications implements AutoCloseable {
             lock.lock();
             try {
                 long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-                while (version == seen && nanos > 0 && running) {
+                while (version == seen && nanos > 0 && !closed) {
                     nanos = changed.awaitNanos(nanos);
                 }
             } finally {
@@ -90,6 +94,18 @@ public final class EventNotifications implements AutoCloseable {
         public void signal() {
             lock.lock();
             try {
+                version++;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Wakes every waiter, for good. */
+        void close() {
+            lock.lock();
+            try {
+                closed = true;
                 version++;
                 changed.signalAll();
             } finally {
@@ -139,8 +155,8 @@ public final class EventNotifications implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        written.signal();
-        sequenced.signal();
+        written.close();
+        sequenced.close();
         listener.interrupt();
     }
 }

@@ -61,6 +61,7 @@ public final class EventWatches {
         }
         CallScope.Cancellation call = CallScope.current().cancellation();
         Runnable stopWaking = call.onCancel(notifications.sequenced()::signal, Runnable::run);
+        notifications.written().signal(); // events not sequenced yet get their ids now, not at the next poll
         try {
             long position = startPosition(resumeAfter);
             while (!call.isCancelled() && !stopping) {
@@ -99,6 +100,11 @@ public final class EventWatches {
                     + (held.first() - 1) + " are pruned; the oldest held is " + held.first());
         }
         return resumeAfter;
+    }
+
+    /** Whether a watch is running on this instance: then every write wakes the sequencer at once. */
+    public boolean watching() {
+        return watchers.availablePermits() < maxWatchers;
     }
 
     /**
