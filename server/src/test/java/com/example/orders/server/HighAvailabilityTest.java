@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -292,9 +293,13 @@ class HighAvailabilityTest {
         }
     }
 
-    /** A second service started mid-failover: how long after the kill it had started and answered a call. */
+    /**
+     * A second service, its own JVM, started mid-failover: how long after the kill it had started and
+     * answered a call. Not one in this JVM: the metrics registry is the JVM's, and a second server
+     * closing here would take the first's meters with it.
+     */
     private static Duration startAndCall(String url, long kill) {
-        try (OrderServer second = ServiceFixture.startServer(Map.of("db.url", url))) {
+        try (ServerProcess second = ServerProcess.start(Map.of("db.url", url))) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", second.port()).usePlaintext()
                     .defaultServiceConfig(OrderLoad.RETRY_POLICY).enableRetry().build();
             try {
@@ -305,6 +310,11 @@ class HighAvailabilityTest {
             } finally {
                 channel.shutdownNow();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

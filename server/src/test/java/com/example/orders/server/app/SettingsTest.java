@@ -48,7 +48,8 @@ class SettingsTest {
         Settings settings = read(Map.of());
 
         assertEquals(new Settings(
-                new Settings.Database(primary, Path.of("data"), Duration.ofSeconds(60), Duration.ofSeconds(2), pool),
+                new Settings.Database(primary, Path.of("data"), Duration.ofSeconds(60), Duration.ofSeconds(2), pool,
+                                      Duration.ofSeconds(30), Duration.ofSeconds(10)),
                 new Settings.Standby(primary, Duration.ofSeconds(1)),
                 new ServiceLimits(200, 2, 100, 100, 100),
                 new Settings.Service("", "", Duration.ofSeconds(10), 262_144),
