@@ -118,7 +118,8 @@ final class Results {
 
     /** A metric's value for the method's OK calls; 0 before the method's first call. */
     private static double metric(String prometheus, String metric, String method) {
-        Matcher matcher = Pattern.compile("(?m)^" + metric + "\\{code=\"OK\",method=\"" + method + "\"[^}]*} (\\S+)$")
+        Matcher matcher = Pattern.compile("(?m)^" + metric + "\\{grpc_method=\"orders.v1.OrderService/" + method
+                                          + "\",grpc_status=\"OK\"[^}]*} (\\S+)$")
                 .matcher(prometheus);
         return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
     }

@@ -186,7 +186,7 @@ final class SampleResults {
         double before = 1000 + random.nextInt(1000);
         double calls = Math.round(rate * 10);
         double statements = method.equals("CreateOrder") ? 4 : 1;
-        String labels = "{code=\"OK\",method=\"" + method + "\",service=\"orders.v1.OrderService\"}";
+        String labels = "{grpc_method=\"orders.v1.OrderService/" + method + "\",grpc_status=\"OK\",scope=\"application\"}";
         for (String when : List.of("before", "after")) {
             double count = when.equals("before") ? before : before + calls;
             Files.writeString(dir.resolve(name + "-service." + when + ".prom"), String.format(Locale.ROOT, """

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM: health turns NOT_SERVING, new calls are refused, the call in flight finishes, the pool
- * closes, the exit status is 0.
+ * closes, the log is written to its last line, the exit status is 0.
  */
 class GracefulShutdownTest {
 
@@ -46,7 +46,7 @@ class GracefulShutdownTest {
         try (ServerProcess server = ServerProcess.start(Map.of(
                 "db.url", service.schemaUrl(),
                 "db.pool.dataSource.ApplicationName", APPLICATION_NAME,
-                "service.shutdown-grace-period", "PT20S"))) {
+                "service.shutdown-grace-period", "PT20S"), ServerProcess.withAccessLog())) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
             try {
                 OrderServiceBlockingStub stub = OrderServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -79,6 +79,9 @@ class GracefulShutdownTest {
                 assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), server.output());
                 assertEquals(0, server.process().exitValue(), server.output());
                 assertTrue(server.output().contains("Order service stopped"), "the stop ran to its end:\n" + server.output());
+                assertTrue(server.output().matches("(?s).*\\[orders.access] CreateOrder OK [0-9.]+ ms, 4 statements\n.*"),
+                           "the last call's access line, written by the log's own thread, is out before the exit:\n"
+                           + server.output());
                 assertEquals(3, service.queryLong("SELECT stock FROM products WHERE id = " + product.getId()));
                 service.awaitSessions(APPLICATION_NAME, "true", 0);
             } finally {

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.example.orders.server.grpc.CallGate;
+import com.example.orders.server.grpc.CallTracing;
 import com.example.orders.server.grpc.GrpcPipeline;
 import com.example.orders.v1.CreateOrderRequest;
 import com.example.orders.v1.Customer;
@@ -46,7 +47,7 @@ class GrpcPipelineTest {
     void everyCallPassesTheRoutingInterceptorsInThisOrder() {
         GrpcRouting routing = GrpcPipeline.routing(new OrderServiceGrpc.OrderServiceImplBase() { },
                                                    new HealthStatusManager(), new CallGate(1, Set.of()), TOKEN, 1024,
-                                                   Services.get(MeterRegistry.class)).build();
+                                                   Services.get(MeterRegistry.class), CallTracing.OFF).build();
 
         assertEquals(List.of("ContextSettingServerInterceptor", // Helidon's own
                              "UnaryResponseWrites", "GrpcCallFixes", "CallObservation",

@@ -382,7 +382,7 @@ class LoadBalancerTest {
         }
         long calls = 0;
         for (Matcher count = CALL_COUNT.matcher(metrics); count.find(); ) {
-            if (count.group(1).contains("method=\"" + method + "\"")) {
+            if (count.group(1).contains("grpc_method=\"orders.v1.OrderService/" + method + "\"")) {
                 calls += (long) Double.parseDouble(count.group(2));
             }
         }

@@ -213,6 +213,11 @@ class ReplicaReadsTest {
             awaitTrue(() -> health(server).contains("\"reads\":\"primary\""), "health says reads go to the primary");
             String down = health(server);
             assertTrue(down.contains("\"standby\":\"unreachable\""), down);
+            String metricsDown = metrics(server);
+            assertTrue(metricsDown.contains("\ndb_standby_takes_reads{scope=\"application\",} 0.0\n"), metricsDown);
+            assertTrue(metricsDown.contains("\ndb_standby_max_lag_seconds{scope=\"application\",} 1.0\n"), metricsDown);
+            assertTrue(metricsDown.contains("\ndb_pool_connections_open{pool=\"replica\",scope=\"application\",} "), metricsDown);
+            Promtool.assertNoFinding(metricsDown);
             assertEquals(200, healthStatus(server), "the instance serves every call: /observe/health stays UP");
             assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus());
@@ -222,6 +227,13 @@ class ReplicaReadsTest {
             awaitTrue(() -> health(server).contains("\"reads\":\"standby\""), "health says reads are back on the standby");
             long atReturn = reads.get();
             awaitTrue(() -> reads.get() > atReturn + 20, "reads go on on the standby");
+            String metricsBack = metrics(server);
+            assertTrue(metricsBack.contains("\ndb_standby_takes_reads{scope=\"application\",} 1.0\n"), metricsBack);
+            assertTrue(metricsBack.matches("(?s).*\ndb_standby_replay_lag_seconds\\{scope=\"application\",} [0-9.E-]+\n.*"),
+                       metricsBack);
+            assertTrue(metricsBack.contains("\ndb_standby_candidate_reads_total{scope=\"application\",served_by=\"standby\",} "),
+                       metricsBack);
+            Promtool.assertNoFinding(metricsBack);
         } finally {
             running.set(false);
             for (Future<?> client : done) {
@@ -502,19 +514,24 @@ class ReplicaReadsTest {
     }
 
     private static String health(OrderServer server) {
-        return httpGet(server).body();
+        return httpGet(server, "/observe/health", "application/json").body();
     }
 
     private static int healthStatus(OrderServer server) {
-        return httpGet(server).statusCode();
+        return httpGet(server, "/observe/health", "application/json").statusCode();
     }
 
-    private static HttpResponse<String> httpGet(OrderServer server) {
+    /** The standby's metrics, which its alerts read. */
+    private static String metrics(OrderServer server) {
+        return httpGet(server, "/observe/metrics", "text/plain").body();
+    }
+
+    private static HttpResponse<String> httpGet(OrderServer server, String path, String accept) {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/observe/health"))
-                                     .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                                     .header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
-            throw new AssertionError("GET /observe/health", e);
+            throw new AssertionError("GET " + path, e);
         }
     }
 

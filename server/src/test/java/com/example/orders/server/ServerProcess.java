@@ -35,6 +35,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code Main} on a free port with these system properties (config keys) and waits until it listens. */
     static ServerProcess start(Map<String, String> config, String... jvmOptions) throws IOException, InterruptedException {
+        return start(config, Map.of(), jvmOptions);
+    }
+
+    /** The same, with these environment variables on top of the test's. */
+    static ServerProcess start(Map<String, String> config, Map<String, String> environment, String... jvmOptions)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of(jvmOptions));
@@ -42,8 +48,9 @@ final class ServerProcess implements AutoCloseable {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         Path outputFile = Files.createTempFile("order-server", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(outputFile.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outputFile.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && process.isAlive()) {
             Matcher listening = LISTENING.matcher(Files.readString(outputFile, StandardCharsets.UTF_8));
@@ -56,6 +63,18 @@ final class ServerProcess implements AutoCloseable {
         String output = Files.readString(outputFile, StandardCharsets.UTF_8);
         Files.delete(outputFile);
         throw new AssertionError("the server did not start:\n" + output);
+    }
+
+    /**
+     * A JVM option for {@link #start}: the tests' logging configuration with the access log
+     * ({@code orders.access}) at INFO, which they leave at WARNING.
+     */
+    static String withAccessLog() throws IOException {
+        Path logging = Files.createTempFile("logging", ".properties");
+        logging.toFile().deleteOnExit();
+        Files.writeString(logging, Files.readString(Path.of(System.getProperty("java.util.logging.config.file")))
+                                   + System.lineSeparator() + "orders.access.level=INFO" + System.lineSeparator());
+        return "-Djava.util.logging.config.file=" + logging;
     }
 
     int port() {

@@ -30,6 +30,7 @@ public final class Main {
             server = OrderServer.start(Config.create());
         } catch (StartFailure e) {
             LOG.log(Level.ERROR, e.getMessage());
+            BatchingConsoleHandler.flushAll();
             System.exit(1);
             return;
         }

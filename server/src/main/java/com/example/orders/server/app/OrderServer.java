@@ -77,6 +77,8 @@ public final class OrderServer implements AutoCloseable {
         Resources started = new Resources();
         try {
             MeterRegistry meters = Services.get(MeterRegistry.class);
+            JvmMetrics.bindOnce(meters);
+            Tracing tracing = started.add(Tracing.fromEnvironment()); // closed last: exports the last calls' spans
             DatabaseSettings database = database(settings.database(), started);
             Migrations.apply(database, settings.database().startupTimeout());
 
@@ -87,7 +89,7 @@ public final class OrderServer implements AutoCloseable {
             ConnectionPool pool = ConnectionPool.create(database.url(), database.user(), database.password(),
                                                         settings.database().pool(), circuit);
             DbClient primary = started.add(dbClient(pool, statements)); // closes the pool
-            started.add(PoolMetrics.register(pool, "db.pool", meters));
+            started.add(PoolMetrics.register(pool, "primary", meters));
             started.add(FailoverMetrics.register(circuit, meters));
             HealthStatusManager grpcHealth = new HealthStatusManager();
             DatabaseHealth health = started.add(DatabaseHealth.start(pool, circuit, grpcHealth,
@@ -124,10 +126,11 @@ public final class OrderServer implements AutoCloseable {
                     new PageTokens(pageTokenSecret(settings.service())), settings.limits());
             CallGate gate = new CallGate(settings.limits().maxConcurrentCalls(),
                                          Set.of(OrderServiceGrpc.getWatchOrderEventsMethod().getFullMethodName()));
+            started.add(CallGateMetrics.register(gate, settings.limits().maxConcurrentCalls(), meters));
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
                     .addRouting(GrpcPipeline.routing(orderService, grpcHealth, gate, settings.service().authToken(),
-                                                     settings.service().maxRequestBytes(), meters))
+                                                     settings.service().maxRequestBytes(), meters, tracing.calls()))
                     .addFeature(ObserveFeature.builder()
                             .addObserver(HealthObserver.builder().details(true).addChecks(healthChecks.toArray(HealthCheck[]::new)).build())
                             .addObserver(MetricsObserver.create())
@@ -141,6 +144,7 @@ public final class OrderServer implements AutoCloseable {
                                    settings.service().shutdownGracePeriod(), webServer);
         } catch (RuntimeException e) {
             started.close();
+            BatchingConsoleHandler.flushAll();
             throw e;
         }
     }
@@ -164,8 +168,8 @@ public final class OrderServer implements AutoCloseable {
         Standby standby = started.add(Standby.start(connection.url(), connection.user(), connection.password(), pool,
                                                     writes, primaryPool, settings.standby().maxLag(),
                                                     standbyPool -> dbClient(standbyPool, statements)));
-        started.add(PoolMetrics.register(standby.pool(), "db.replica.pool", meters));
-        started.add(StandbyMetrics.register(standby, meters));
+        started.add(PoolMetrics.register(standby.pool(), "replica", meters));
+        started.add(StandbyMetrics.register(standby, settings.standby().maxLag(), meters));
         DatabaseHealth standbyHealth = started.add(DatabaseHealth.startForStandby(
                 standby, settings.database().healthCheckInterval()));
         healthChecks.add(standbyHealth.check());
@@ -231,5 +235,6 @@ public final class OrderServer implements AutoCloseable {
         webServer.stop();
         started.close();
         LOG.log(Level.INFO, "Order service stopped");
+        BatchingConsoleHandler.flushAll(); // the last calls' lines, before the process exits
     }
 }

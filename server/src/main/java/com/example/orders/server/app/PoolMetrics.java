@@ -7,41 +7,36 @@ import com.example.orders.server.db.ConnectionPool;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 import io.helidon.metrics.api.Gauge;
-import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 
-/** Gauges of a connection pool's usage, named PREFIX.connections.*; closing removes them. */
-final class PoolMetrics implements AutoCloseable {
+/**
+ * Gauges of a connection pool's usage, db.pool.connections.* with the label {@code pool} (primary, or
+ * replica for the standby's); closing what it returns removes them.
+ */
+final class PoolMetrics {
 
-    private final MeterRegistry registry;
-    private final List<Meter> gauges;
-
-    private PoolMetrics(MeterRegistry registry, List<Meter> gauges) {
-        this.registry = registry;
-        this.gauges = gauges;
+    private PoolMetrics() {
     }
 
-    static PoolMetrics register(ConnectionPool pool, String prefix, MeterRegistry registry) {
+    static RegisteredMeters register(ConnectionPool pool, String name, MeterRegistry registry) {
         HikariPoolMXBean usage = pool.usage();
-        return new PoolMetrics(registry, List.of(
-                gauge(registry, prefix + ".connections.active", "Connections in use", usage,
-                      HikariPoolMXBean::getActiveConnections),
-                gauge(registry, prefix + ".connections.idle", "Connections idle in the pool", usage,
-                      HikariPoolMXBean::getIdleConnections),
-                // Not ".total": Prometheus reserves the _total suffix for counters.
-                gauge(registry, prefix + ".connections.open", "Connections open", usage,
-                      HikariPoolMXBean::getTotalConnections),
-                gauge(registry, prefix + ".connections.pending", "Calls waiting for a connection", usage,
-                      HikariPoolMXBean::getThreadsAwaitingConnection)));
+        List<Tag> tags = List.of(Tag.create("pool", name));
+        RegisteredMeters meters = new RegisteredMeters(registry);
+        gauge(meters, "db.pool.connections.active", "Connections in use", tags, usage,
+              HikariPoolMXBean::getActiveConnections);
+        gauge(meters, "db.pool.connections.idle", "Connections idle in the pool", tags, usage,
+              HikariPoolMXBean::getIdleConnections);
+        // Not ".total": Prometheus reserves the _total suffix for counters.
+        gauge(meters, "db.pool.connections.open", "Connections open", tags, usage,
+              HikariPoolMXBean::getTotalConnections);
+        gauge(meters, "db.pool.connections.pending", "Calls waiting for a connection", tags, usage,
+              HikariPoolMXBean::getThreadsAwaitingConnection);
+        return meters;
     }
 
-    private static Meter gauge(MeterRegistry registry, String name, String description, HikariPoolMXBean usage,
-                               ToIntFunction<HikariPoolMXBean> value) {
-        return registry.getOrCreate(Gauge.builder(name, usage, bean -> value.applyAsInt(bean)).description(description));
-    }
-
-    @Override
-    public void close() {
-        gauges.forEach(registry::remove);
+    private static void gauge(RegisteredMeters meters, String name, String description, List<Tag> tags,
+                              HikariPoolMXBean usage, ToIntFunction<HikariPoolMXBean> value) {
+        meters.add(Gauge.builder(name, usage, bean -> value.applyAsInt(bean)).description(description).tags(tags));
     }
 }

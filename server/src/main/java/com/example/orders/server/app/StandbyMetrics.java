@@ -1,6 +1,8 @@
 package com.example.orders.server.app;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import com.example.orders.server.db.ReplicaLag;
@@ -8,49 +10,48 @@ import com.example.orders.server.db.Standby;
 
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
-import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 
 /**
- * How far the standby is behind the primary (db.replica.lag.seconds and .bytes, NaN while unknown),
- * and where the reads it could have served went (db.replica.reads, by {@code served_by}); closing
- * removes them.
+ * The standby (db.replica-url), for its alerts: whether it takes reads (db.standby.takes.reads, 1 or
+ * 0), how far its replay is behind the primary (db.standby.replay.lag.seconds and .bytes, NaN while
+ * unknown) against the most it may be (db.standby.max.lag.seconds, db.replica-max-lag), and where
+ * the reads it could have served went (db.standby.candidate.reads, by {@code served_by}); closing
+ * what it returns removes them.
  */
-final class StandbyMetrics implements AutoCloseable {
+final class StandbyMetrics {
 
-    private final MeterRegistry registry;
-    private final List<Meter> meters;
-
-    private StandbyMetrics(MeterRegistry registry, List<Meter> meters) {
-        this.registry = registry;
-        this.meters = meters;
+    private StandbyMetrics() {
     }
 
-    static StandbyMetrics register(Standby standby, MeterRegistry registry) {
-        return new StandbyMetrics(registry, List.of(
-                lag(registry, "db.replica.lag.seconds", "How long ago the primary had the WAL the standby has not "
-                        + "replayed yet", standby, behind -> behind.time().toNanos() / 1e9),
-                lag(registry, "db.replica.lag.bytes", "WAL the standby has not replayed yet", standby,
-                    behind -> behind.bytes()),
-                registry.getOrCreate(FunctionalCounter.builder("db.replica.reads", standby, Standby::readsServed)
-                        .description("Reads that could go to the standby, by where they ran")
-                        .tags(List.of(Tag.create("served_by", "standby")))),
-                registry.getOrCreate(FunctionalCounter.builder("db.replica.reads", standby, Standby::readsSentToPrimary)
-                        .description("Reads that could go to the standby, by where they ran")
-                        .tags(List.of(Tag.create("served_by", "primary"))))));
+    static RegisteredMeters register(Standby standby, Duration maxLag, MeterRegistry registry) {
+        RegisteredMeters meters = new RegisteredMeters(registry);
+        meters.add(Gauge.builder("db.standby.takes.reads", standby, s -> s.status().takesReads() ? 1 : 0)
+                .description("1 while the standby takes reads; 0 while they all go to the primary "
+                             + "(unreachable, too far behind, position unknown, or promoted)"));
+        lag(meters, "db.standby.replay.lag.seconds", "How long ago the primary had the WAL the standby has not "
+                + "replayed yet", standby, behind -> behind.time().toNanos() / 1e9);
+        lag(meters, "db.standby.replay.lag.bytes", "WAL the standby has not replayed yet", standby,
+            behind -> behind.bytes());
+        meters.add(Gauge.builder("db.standby.max.lag.seconds", maxLag, lag -> lag.toNanos() / 1e9)
+                .description("The replay lag beyond which the standby takes no reads (db.replica-max-lag)"));
+        reads(meters, standby, "standby", Standby::readsServed);
+        reads(meters, standby, "primary", Standby::readsSentToPrimary);
+        return meters;
     }
 
-    private static Meter lag(MeterRegistry registry, String name, String description, Standby standby,
-                             ToDoubleFunction<ReplicaLag.Behind> value) {
-        return registry.getOrCreate(Gauge.builder(name, standby, s -> {
+    private static void lag(RegisteredMeters meters, String name, String description, Standby standby,
+                            ToDoubleFunction<ReplicaLag.Behind> value) {
+        meters.add(Gauge.builder(name, standby, s -> {
             ReplicaLag.Behind behind = s.status().behind();
             return behind == null ? Double.NaN : value.applyAsDouble(behind);
         }).description(description));
     }
 
-    @Override
-    public void close() {
-        meters.forEach(registry::remove);
+    private static void reads(RegisteredMeters meters, Standby standby, String servedBy, Function<Standby, Long> count) {
+        meters.add(FunctionalCounter.builder("db.standby.candidate.reads", standby, count)
+                .description("Reads that could go to the standby, by where they ran")
+                .tags(List.of(Tag.create("served_by", servedBy))));
     }
 }

@@ -1,13 +1,12 @@
 package com.example.orders.server.db;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the data layer knows of the call it works for, set by the layer above on the thread that runs
  * the call's work ({@link #runAttached}): when it must stop, how fresh its reads must be, and, once it
- * has written, from which WAL position its write is visible; and where to count its statements.
+ * has written, from which WAL position its write is visible; and whom to tell of its statements.
  * Work outside a call (health checks, the event sequencer) runs under {@link #NONE}.
  */
 public final class CallScope {
@@ -20,10 +19,10 @@ public final class CallScope {
     private final Cancellation cancellation;
     private final long readsAtLeast;
     /** Null for {@link #NONE}. */
-    private final AtomicInteger statements;
+    private final Statements statements;
     private final AtomicLong written = new AtomicLong();
 
-    private CallScope(Cancellation cancellation, long readsAtLeast, AtomicInteger statements) {
+    private CallScope(Cancellation cancellation, long readsAtLeast, Statements statements) {
         this.cancellation = cancellation;
         this.readsAtLeast = readsAtLeast;
         this.statements = statements;
@@ -31,10 +30,9 @@ public final class CallScope {
 
     /**
      * {@code readsAtLeast}: the WAL position the caller's reads must see (0 for none), e.g. that of a
-     * write it made through another instance; {@code statements}: the count to add the call's
-     * statements to.
+     * write it made through another instance; {@code statements}: told of each statement the call runs.
      */
-    public static CallScope of(Cancellation cancellation, long readsAtLeast, AtomicInteger statements) {
+    public static CallScope of(Cancellation cancellation, long readsAtLeast, Statements statements) {
         return new CallScope(cancellation, readsAtLeast, statements);
     }
 
@@ -82,12 +80,38 @@ public final class CallScope {
 
     void countStatement() {
         if (statements != null) {
-            statements.incrementAndGet();
+            statements.counted();
         }
+    }
+
+    /** Tells the call of a named statement starting (which counts it); the returned end hears when it is done. */
+    StatementEnd statementStarted(String name) {
+        return statements == null ? StatementEnd.NONE : statements.started(name);
     }
 
     boolean isCall() {
         return statements != null;
+    }
+
+    /**
+     * Whom the data layer tells of the statements a call runs: the layer above counts them (its access
+     * log) and may trace them, each in a span under the call's.
+     */
+    public interface Statements {
+
+        /** A statement of the data layer's own (not one of {@link Sql}) ran for the call. */
+        void counted();
+
+        /** A statement of {@link Sql}, by its name, starts for the call: it counts too. */
+        StatementEnd started(String name);
+    }
+
+    /** Told once, when a statement is done: {@code failure} is null if it succeeded. */
+    public interface StatementEnd {
+
+        StatementEnd NONE = failure -> { };
+
+        void ended(Throwable failure);
     }
 
     /** When a call's work must stop: its client cancelled it, or its deadline passed. */

@@ -1,12 +1,15 @@
 package com.example.orders.server.grpc;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.example.orders.server.db.CallScope;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -20,19 +23,24 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 
 /**
  * What each call leaves for the operator, recorded before its status goes out (so that once a
- * client has its answer, the call is in the log and the metrics): one line on the
- * {@code orders.access} logger, e.g. {@code GetOrder NOT_FOUND 1.3 ms, 1 statement: order 7 not found},
- * and per method and status code its duration (grpc.server.call.duration, a histogram) and its SQL
- * statements (grpc.server.call.statements). The statements are counted by the data layer, into the
- * count this gives each call in its io.grpc.Context ({@link #statementsOfCurrentCall()}).
+ * client has its answer, the call is in the log, the metrics and its trace): a line on the
+ * {@code orders.access} logger ({@link AccessLogRecord}); per method and status code its duration
+ * (grpc.server.call.duration, a histogram) and its SQL statements (grpc.server.call.statements),
+ * labelled as gRPC's own OpenTelemetry metrics are (gRFC A66: {@code grpc_method}, the full method
+ * name, and {@code grpc_status}, the code's name); and with tracing on, its span and its
+ * statements' ({@link CallTracing}). The data layer tells of the statements through the
+ * {@link CallScope.Statements} this gives each call in its io.grpc.Context
+ * ({@link #statementsOfCurrentCall()}).
  */
 final class CallObservation implements ServerInterceptor {
 
-    private static final System.Logger ACCESS_LOG = System.getLogger("orders.access");
-    private static final Context.Key<AtomicInteger> STATEMENTS = Context.key("orders.statements");
+    private static final Logger ACCESS_LOG = Logger.getLogger(AccessLogRecord.LOGGER);
+    private static final Context.Key<CallStatements> STATEMENTS = Context.key("orders.statements");
     private static final Duration[] LATENCY_BUCKETS = {
             Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
@@ -40,11 +48,13 @@ final class CallObservation implements ServerInterceptor {
             Duration.ofSeconds(10)};
 
     private final MeterRegistry registry;
+    private final CallTracing tracing;
     /** Made once per method and code rather than looked up in the registry on every call. */
     private final Map<String, Meters> metersByCall = new ConcurrentHashMap<>();
 
-    CallObservation(MeterRegistry registry) {
+    CallObservation(MeterRegistry registry, CallTracing tracing) {
         this.registry = registry;
+        this.tracing = tracing;
     }
 
     @Override
@@ -52,44 +62,46 @@ final class CallObservation implements ServerInterceptor {
                                                       Metadata headers,
                                                       ServerCallHandler<Q, R> next) {
         long start = System.nanoTime();
-        AtomicInteger statements = new AtomicInteger();
+        Span span = tracing.isOn() ? tracing.startCall(call.getMethodDescriptor(), headers) : null;
+        CallStatements statements = new CallStatements(tracing, span);
         ServerCall<Q, R> observed = new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
                 long nanos = System.nanoTime() - start;
-                String method = getMethodDescriptor().getBareMethodName();
-                ACCESS_LOG.log(Level.INFO, () -> line(method, status, nanos, statements.get()));
+                String method = getMethodDescriptor().getFullMethodName();
+                int count = statements.count.get();
+                if (ACCESS_LOG.isLoggable(Level.INFO)) {
+                    ACCESS_LOG.log(new AccessLogRecord(method, status, nanos, count, traceId(span)));
+                }
                 Meters meters = meters(method, status.getCode());
                 meters.duration().record(nanos, TimeUnit.NANOSECONDS);
-                meters.statements().increment(statements.get());
+                meters.statements().increment(count);
+                if (span != null) {
+                    CallTracing.endCall(span, status);
+                }
                 super.close(status, trailers);
             }
         };
         return Contexts.interceptCall(Context.current().withValue(STATEMENTS, statements), observed, headers, next);
     }
 
-    /** The statement count of the call being intercepted, or a fresh one if none was given (read 0). */
-    static AtomicInteger statementsOfCurrentCall() {
-        AtomicInteger statements = STATEMENTS.get();
-        return statements == null ? new AtomicInteger() : statements;
+    /** Where the data layer tells of the statements of the call being intercepted (a count of none outside one). */
+    static CallScope.Statements statementsOfCurrentCall() {
+        CallStatements statements = STATEMENTS.get();
+        return statements == null ? new CallStatements(CallTracing.OFF, null) : statements;
     }
 
-    /** Built by hand: it runs on every call. */
-    static String line(String method, Status status, long nanos, int statements) {
-        long tenthsOfMillis = (nanos + 50_000) / 100_000;
-        StringBuilder line = new StringBuilder(96)
-                .append(method).append(' ').append(status.getCode().name()).append(' ')
-                .append(tenthsOfMillis / 10).append('.').append(tenthsOfMillis % 10).append(" ms, ")
-                .append(statements).append(statements == 1 ? " statement" : " statements");
-        if (!status.isOk()) {
-            line.append(": ").append(status.getDescription());
+    private static String traceId(Span span) {
+        if (span == null) {
+            return null;
         }
-        return line.toString();
+        SpanContext context = span.getSpanContext();
+        return context.isValid() ? context.getTraceId() : null;
     }
 
     private Meters meters(String method, Status.Code code) {
         return metersByCall.computeIfAbsent(method + " " + code, key -> {
-            List<Tag> tags = List.of(Tag.create("method", method), Tag.create("code", code.name()));
+            List<Tag> tags = List.of(Tag.create("grpc_method", method), Tag.create("grpc_status", code.name()));
             return new Meters(
                     registry.getOrCreate(Timer.builder("grpc.server.call.duration")
                             .description("gRPC calls by method and status code")
@@ -107,5 +119,30 @@ final class CallObservation implements ServerInterceptor {
     }
 
     private record Meters(Timer duration, Counter statements) {
+    }
+
+    /** A call's statements: counted, and with tracing on, each in a span under the call's. */
+    private static final class CallStatements implements CallScope.Statements {
+
+        private final AtomicInteger count = new AtomicInteger();
+        private final CallTracing tracing;
+        /** Null when the call is not traced. */
+        private final Span span;
+
+        CallStatements(CallTracing tracing, Span span) {
+            this.tracing = tracing;
+            this.span = span;
+        }
+
+        @Override
+        public void counted() {
+            count.incrementAndGet();
+        }
+
+        @Override
+        public CallScope.StatementEnd started(String name) {
+            count.incrementAndGet();
+            return span == null ? CallScope.StatementEnd.NONE : tracing.startStatement(span, name);
+        }
     }
 }

@@ -35,7 +35,8 @@ public final class GrpcPipeline {
                                               CallGate gate,
                                               String authToken,
                                               int maxRequestBytes,
-                                              MeterRegistry meters) {
+                                              MeterRegistry meters,
+                                              CallTracing tracing) {
         ServerServiceDefinition orders = ServerInterceptors.interceptForward(
                 RequestDecoding.decodeInCall(orderService.bindService()), orderServiceOnly(gate, authToken));
         ServerServiceDefinition healthChecks = RequestDecoding.decodeInCall(health.getHealthService().bindService());
@@ -47,7 +48,7 @@ public final class GrpcPipeline {
                 .intercept(                                     // every call, to every service:
                         new UnaryResponseWrites(),              // first: sends what a unary call held after all it did
                         new GrpcCallFixes(),                    // then, to see what goes to the wire
-                        new CallObservation(meters),            // the access log and the metrics, counting statements
+                        new CallObservation(meters, tracing),   // the access log, the metrics and the trace
                         new OversizedRequests(maxRequestBytes), // after the log and the metrics, which see its status
                         new ServerCallContext())                // the client's deadline and cancel, for the handler
                 .service(orders)
