@@ -169,8 +169,8 @@ final class DatabaseHealth implements AutoCloseable {
     }
 
     /**
-     * "database" on /observe/health: the probe's answer, with what the service does meanwhile, and how
-     * long the last failover took.
+     * "database" on /observe/health: the probe's answer, with what calls do while the database is
+     * not served, and how long the last failover took.
      */
     private record PrimaryCheck(DatabaseCheck probe, DatabaseCircuit circuit) implements HealthCheck {
 
@@ -189,14 +189,13 @@ final class DatabaseHealth implements AutoCloseable {
             HealthCheckResponse probed = probe.call();
             HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(probed.status());
             probed.details().forEach(response::detail);
-            DatabaseCircuit.Outage outage = circuit.outage();
-            response.detail("calls", switch (outage) {
-                case NONE -> "served";
-                case UNKNOWN -> "wait while the outage is looked into";
-                case FAILING_OVER -> "wait for the new primary: failover under way for "
-                        + circuit.outageLength().toMillis() + " ms";
-                case DOWN -> "fail at once: no server answers";
-            });
+            switch (circuit.outage()) {
+                case NONE -> { } // served: nothing to tell
+                case UNKNOWN -> response.detail("calls", "wait while the outage is looked into");
+                case FAILING_OVER -> response.detail("calls", "wait for the new primary: failover under way for "
+                        + circuit.outageLength().toMillis() + " ms");
+                case DOWN -> response.detail("calls", "fail at once: no server answers");
+            }
             if (circuit.lastFailover() != null) {
                 response.detail("lastFailoverSeconds", circuit.lastFailover().toMillis() / 1e3);
             }
