@@ -3,12 +3,12 @@ package com.example.orders.server.grpc;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.example.orders.server.grpc.workarounds.GrpcCallFixes;
-import com.example.orders.server.grpc.workarounds.OversizedRequests;
-import com.example.orders.server.grpc.workarounds.ReflectionServer;
-import com.example.orders.server.grpc.workarounds.RequestDecoding;
-import com.example.orders.server.grpc.workarounds.ServerCallContext;
-import com.example.orders.server.grpc.workarounds.UnaryResponseWrites;
+import com.example.orders.server.helidon.grpc.GrpcCallFixes;
+import com.example.orders.server.helidon.grpc.OversizedRequests;
+import com.example.orders.server.helidon.grpc.ReflectionServer;
+import com.example.orders.server.helidon.grpc.RequestDecoding;
+import com.example.orders.server.helidon.grpc.ServerCallContext;
+import com.example.orders.server.helidon.http2.UnaryResponseWrites;
 
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;

@@ -1,4 +1,4 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.http2;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.http2;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
@@ -8,7 +8,7 @@ import io.helidon.common.buffers.DataWriter;
  * flow-control window, but never inside a socket write.
  *
  * <p>Helidon 4.5.0 does not wake a write waiting for the window when the client resets the stream
- * (see {@link GrpcCallFixes}); only an interrupt ends that wait before flow-control-timeout. But the
+ * (see {@link com.example.orders.server.helidon.grpc.GrpcCallFixes}); only an interrupt ends that wait before flow-control-timeout. But the
  * same thread writes the frames to the socket itself, and an interrupt that reaches it there closes
  * the connection's socket channel ({@code AbstractInterruptibleChannel}): every other call on the
  * connection fails with UNAVAILABLE. A client that cancels an export while the server is writing it
@@ -16,7 +16,7 @@ import io.helidon.common.buffers.DataWriter;
  * {@link Http2ConnectionFixes}) holds back an interrupt that comes during a socket write, or is
  * pending when one starts, until that write has ended.
  */
-final class InterruptibleWrites {
+public final class InterruptibleWrites {
 
     private static final ThreadLocal<InterruptibleWrites> WRITING = new ThreadLocal<>();
 
@@ -25,7 +25,7 @@ final class InterruptibleWrites {
     private boolean interruptHeld;
 
     /** Runs a write of the call's on this thread; {@link #interrupt()} may stop it until it returns. */
-    void run(Runnable write) {
+    public void run(Runnable write) {
         synchronized (this) {
             writer = Thread.currentThread();
         }
@@ -43,7 +43,7 @@ final class InterruptibleWrites {
     }
 
     /** Interrupts the write under way, if any: at once, or once its socket write has ended. */
-    synchronized void interrupt() {
+    public synchronized void interrupt() {
         if (writer == null) {
             return;
         }

@@ -1,6 +1,9 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.grpc;
 
 import java.nio.charset.StandardCharsets;
+
+import com.example.orders.server.helidon.http2.InterruptibleWrites;
+import com.example.orders.server.helidon.http2.UnaryResponseWrites;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;

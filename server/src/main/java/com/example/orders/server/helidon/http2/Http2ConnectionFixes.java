@@ -1,4 +1,4 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.http2;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
