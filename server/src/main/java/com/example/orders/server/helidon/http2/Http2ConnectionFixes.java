@@ -68,15 +68,8 @@ import io.helidon.webserver.spi.ServerConnectionSelectorProvider;
 public final class Http2ConnectionFixes implements ServerConnectionSelectorProvider<Http2Config> {
 
     private static final System.Logger LOGGER = System.getLogger(Http2ConnectionFixes.class.getName());
-    private static final int FRAME_HEADER_LENGTH = 9;
-    private static final int DATA = 0x0;
-    private static final int HEADERS = 0x1;
-    private static final int RST_STREAM = 0x3;
-    private static final int WINDOW_UPDATE = 0x8;
     private static final int WINDOW_UPDATE_LENGTH = 4;
     private static final int RST_STREAM_LENGTH = 4;
-    private static final int END_STREAM = 0x1;
-    private static final int END_HEADERS = 0x4;
     /** SETTINGS_MAX_FRAME_SIZE at its least, and Helidon's default: a frame no larger is read whole before it goes on. */
     private static final int MIN_MAX_FRAME_SIZE = 16_384;
 
@@ -129,13 +122,9 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
 
     /** A WINDOW_UPDATE frame, as Helidon writes one (header and payload in one buffer), whose increment is 0. */
     static boolean emptyWindowUpdate(BufferData frame) {
-        return frame.available() == FRAME_HEADER_LENGTH + WINDOW_UPDATE_LENGTH
-               && frame.get(3) == WINDOW_UPDATE
-               && (frame.get(9) & 0x7F) == 0 && frame.get(10) == 0 && frame.get(11) == 0 && frame.get(12) == 0;
-    }
-
-    private static int streamId(int b5, int b6, int b7, int b8) {
-        return (b5 & 0x7F) << 24 | (b6 & 0xFF) << 16 | (b7 & 0xFF) << 8 | b8 & 0xFF;
+        return frame.available() == FrameHeader.LENGTH + WINDOW_UPDATE_LENGTH
+               && FrameHeader.read(frame).type() == FrameHeader.WINDOW_UPDATE
+               && FrameHeader.uint31(frame.get(9), frame.get(10), frame.get(11), frame.get(12)) == 0;
     }
 
     /**
@@ -229,24 +218,24 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
                     payloadLeft -= length;
                     return client.readBytes(length);
                 }
-                byte[] header = client.readBytes(FRAME_HEADER_LENGTH);
-                int length = (header[0] & 0xFF) << 16 | (header[1] & 0xFF) << 8 | header[2] & 0xFF;
-                int type = header[3] & 0xFF;
-                int streamId = streamId(header[5], header[6], header[7], header[8]);
-                if (type != RST_STREAM || length != RST_STREAM_LENGTH || streamId == 0) {
-                    if ((type == DATA || type == HEADERS) && (header[4] & END_STREAM) != 0 && streamId != 0) {
+                byte[] bytes = client.readBytes(FrameHeader.LENGTH);
+                FrameHeader header = FrameHeader.read(bytes);
+                int length = header.length();
+                int streamId = header.streamId();
+                if (header.type() != FrameHeader.RST_STREAM || length != RST_STREAM_LENGTH || streamId == 0) {
+                    if (header.endsStream()) {
                         streams.ended(streamId, Streams.CLIENT_ENDED);
                     }
-                    if (type == HEADERS && (header[4] & END_HEADERS) != 0 && length <= MIN_MAX_FRAME_SIZE) {
-                        byte[] frame = Arrays.copyOf(header, FRAME_HEADER_LENGTH + length);
-                        System.arraycopy(client.readBytes(length), 0, frame, FRAME_HEADER_LENGTH, length);
+                    if (header.type() == FrameHeader.HEADERS && header.has(FrameHeader.END_HEADERS) && length <= MIN_MAX_FRAME_SIZE) {
+                        byte[] frame = Arrays.copyOf(bytes, FrameHeader.LENGTH + length);
+                        System.arraycopy(client.readBytes(length), 0, frame, FrameHeader.LENGTH, length);
                         return PseudoHeaderNames.inHeadersFrame(frame);
                     }
                     payloadLeft = length;
-                    return header;
+                    return bytes;
                 }
-                byte[] frame = Arrays.copyOf(header, FRAME_HEADER_LENGTH + RST_STREAM_LENGTH);
-                System.arraycopy(client.readBytes(RST_STREAM_LENGTH), 0, frame, FRAME_HEADER_LENGTH, RST_STREAM_LENGTH);
+                byte[] frame = Arrays.copyOf(bytes, FrameHeader.LENGTH + RST_STREAM_LENGTH);
+                System.arraycopy(client.readBytes(RST_STREAM_LENGTH), 0, frame, FrameHeader.LENGTH, RST_STREAM_LENGTH);
                 if (!streams.closed(streamId)) {
                     streams.resetByClient(streamId);
                     return frame;
@@ -269,13 +258,12 @@ public final class Http2ConnectionFixes implements ServerConnectionSelectorProvi
                 LOGGER.log(System.Logger.Level.DEBUG, "Dropped a WINDOW_UPDATE with an increment of 0");
                 return;
             }
-            if (frame.available() >= FRAME_HEADER_LENGTH) {
-                int type = frame.get(3);
-                int streamId = streamId(frame.get(5), frame.get(6), frame.get(7), frame.get(8));
-                if (streamId != 0 && type == RST_STREAM) {
-                    streams.resetByServer(streamId);
-                } else if (streamId != 0 && (type == DATA || type == HEADERS) && (frame.get(4) & END_STREAM) != 0) {
-                    streams.ended(streamId, Streams.SERVER_ENDED);
+            if (frame.available() >= FrameHeader.LENGTH) {
+                FrameHeader header = FrameHeader.read(frame);
+                if (header.streamId() != 0 && header.type() == FrameHeader.RST_STREAM) {
+                    streams.resetByServer(header.streamId());
+                } else if (header.endsStream()) {
+                    streams.ended(header.streamId(), Streams.SERVER_ENDED);
                 }
             }
             socket.writeNow(frame);

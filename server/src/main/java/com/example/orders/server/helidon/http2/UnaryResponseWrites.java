@@ -48,11 +48,7 @@ public final class UnaryResponseWrites implements ServerInterceptor {
     /** Held bytes at most; beyond, the frames go out. Frames are at most 16 KiB unless the client allows more. */
     static final int MAX_HELD_BYTES = 64 * 1024;
     private static final System.Logger LOGGER = System.getLogger(UnaryResponseWrites.class.getName());
-    private static final int FRAME_HEADER_LENGTH = 9;
     private static final int GRPC_PREFIX_LENGTH = 5;
-    private static final int DATA = 0x0;
-    private static final int HEADERS = 0x1;
-    private static final int END_STREAM = 0x1;
 
     /** Set while this thread is in a unary call's sendHeaders, sendMessage or close. */
     private static final ThreadLocal<Answer> ANSWERING = new ThreadLocal<>();
@@ -239,22 +235,22 @@ public final class UnaryResponseWrites implements ServerInterceptor {
          */
         private boolean mayHold(BufferData frame) {
             Answer answer = ANSWERING.get();
-            if (answer == null || frame.available() < FRAME_HEADER_LENGTH) {
+            if (answer == null || frame.available() < FrameHeader.LENGTH) {
                 return false;
             }
-            int type = frame.get(3);
+            FrameHeader header = FrameHeader.read(frame);
             boolean firstData = false;
-            if (type == DATA) {
+            if (header.type() == FrameHeader.DATA) {
                 firstData = !answer.dataWritten;
                 answer.dataWritten = true;
             }
             Connection holding = HOLDING.get();
             if (heldBytes + frame.available() > MAX_HELD_BYTES
                     || holding != null && holding != this // another connection's frames held by this thread: never seen
-                    || (frame.get(4) & END_STREAM) != 0) {
+                    || header.has(FrameHeader.END_STREAM)) {
                 return false;
             }
-            return type == HEADERS || firstData && wholeMessage(frame);
+            return header.type() == FrameHeader.HEADERS || firstData && wholeMessage(frame);
         }
 
         /**
@@ -263,8 +259,8 @@ public final class UnaryResponseWrites implements ServerInterceptor {
          * the call waits for the window before its trailers.
          */
         private static boolean wholeMessage(BufferData frame) {
-            int payload = frame.available() - FRAME_HEADER_LENGTH;
-            if (payload < GRPC_PREFIX_LENGTH || (frame.get(FRAME_HEADER_LENGTH) & 0xFF) > 1) {
+            int payload = frame.available() - FrameHeader.LENGTH;
+            if (payload < GRPC_PREFIX_LENGTH || (frame.get(FrameHeader.LENGTH) & 0xFF) > 1) {
                 return false;
             }
             long length = (frame.get(10) & 0xFFL) << 24 | (frame.get(11) & 0xFF) << 16
