@@ -13,7 +13,7 @@ import io.helidon.common.buffers.DataWriter;
  * the connection's socket channel ({@code AbstractInterruptibleChannel}): every other call on the
  * connection fails with UNAVAILABLE. A client that cancels an export while the server is writing it
  * would see that often. So the connection's socket writer ({@link #socketWriter}, put in place by
- * {@link Http2ConnectionFixes}) holds back an interrupt that comes during a socket write, or is
+ * {@link Http2Connections}) holds back an interrupt that comes during a socket write, or is
  * pending when one starts, until that write has ended.
  */
 public final class InterruptibleWrites {

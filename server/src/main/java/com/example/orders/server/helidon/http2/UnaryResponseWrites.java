@@ -30,7 +30,7 @@ import io.helidon.common.buffers.DataWriter;
  *
  * <p>So, for a UNARY method, the frames Helidon writes inside the call's {@code sendHeaders},
  * {@code sendMessage} and {@code close} are held by the connection's writer ({@link #socketWriter},
- * put in place by {@link Http2ConnectionFixes}) and go out with the frame that ends the stream, in one
+ * put in place by {@link Http2Connections}) and go out with the frame that ends the stream, in one
  * write. Everything else (the connection's own frames, streaming calls, a frame from another thread)
  * goes out at once, after whatever is held, in the same write: the frames leave in exactly the order
  * Helidon wrote them, as they must (HPACK header blocks are decoded in the order they were encoded).
