@@ -49,8 +49,9 @@ class GrpcPipelineTest {
                                                    Services.get(MeterRegistry.class)).build();
 
         assertEquals(List.of("ContextSettingServerInterceptor", // Helidon's own
-                             "UnaryResponseWrites", "GrpcCallFixes", "StatementCounting", "AccessLog", "CallMetrics",
-                             "OversizedRequests", "ServerCallContext"),
+                             "UnaryResponseWrites", "InterruptWritesOnCancel", "NoWritesAfterReset", "EarlyAnswers",
+                             "GrpcMessageEncoding", "StatementCounting", "AccessLog", "CallMetrics", "OversizedRequests",
+                             "ServerCallContext"),
                      routing.interceptors().stream().map(interceptor -> interceptor.getClass().getSimpleName()).toList());
     }
 

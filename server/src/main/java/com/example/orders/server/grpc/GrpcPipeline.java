@@ -3,11 +3,14 @@ package com.example.orders.server.grpc;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.example.orders.server.helidon.grpc.GrpcCallFixes;
+import com.example.orders.server.helidon.grpc.EarlyAnswers;
+import com.example.orders.server.helidon.grpc.GrpcMessageEncoding;
+import com.example.orders.server.helidon.grpc.NoWritesAfterReset;
 import com.example.orders.server.helidon.grpc.OversizedRequests;
 import com.example.orders.server.helidon.grpc.ReflectionServer;
 import com.example.orders.server.helidon.grpc.RequestDecoding;
 import com.example.orders.server.helidon.grpc.ServerCallContext;
+import com.example.orders.server.helidon.http2.InterruptWritesOnCancel;
 import com.example.orders.server.helidon.http2.UnaryResponseWrites;
 
 import io.grpc.BindableService;
@@ -46,7 +49,10 @@ public final class GrpcPipeline {
         return GrpcRouting.builder()
                 .intercept(                                     // every call, to every service:
                         new UnaryResponseWrites(),              // first: sends what a unary call held after all it did
-                        new GrpcCallFixes(),                    // then, to see what goes to the wire
+                        new InterruptWritesOnCancel(),          // then Helidon's call fixes, to see what goes to the wire;
+                        new NoWritesAfterReset(),               //   after the interrupt: a write it drops never waits
+                        new EarlyAnswers(),                     //   after the reset check: a held answer is checked when let go
+                        new GrpcMessageEncoding(),
                         new StatementCounting(),
                         new AccessLog(),
                         new CallMetrics(meters),

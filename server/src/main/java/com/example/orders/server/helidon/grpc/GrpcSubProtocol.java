@@ -120,7 +120,7 @@ public final class GrpcSubProtocol implements Http2SubProtocolProvider<GrpcConfi
             WritableHeaders<?> trailers = WritableHeaders.create();
             trailers.set(HeaderNames.CONTENT_TYPE, "application/grpc");
             trailers.set(HeaderValues.create(GrpcStatus.STATUS_NAME, io.grpc.Status.Code.UNIMPLEMENTED.value()));
-            trailers.set(HeaderValues.create(GrpcStatus.MESSAGE_NAME, GrpcCallFixes.percentEncode(message)));
+            trailers.set(HeaderValues.create(GrpcStatus.MESSAGE_NAME, GrpcMessageEncoding.percentEncode(message)));
             Http2Headers response = Http2Headers.create(trailers);
             response.status(Status.OK_200);
             writer.writeHeaders(response, streamId,

@@ -8,15 +8,15 @@ import io.helidon.common.buffers.DataWriter;
  * flow-control window, but never inside a socket write.
  *
  * <p>Helidon 4.5.0 does not wake a write waiting for the window when the client resets the stream
- * (see {@link com.example.orders.server.helidon.grpc.GrpcCallFixes}); only an interrupt ends that wait before flow-control-timeout. But the
- * same thread writes the frames to the socket itself, and an interrupt that reaches it there closes
+ * (see {@link InterruptWritesOnCancel}); only an interrupt ends that wait before flow-control-timeout. But
+ * the same thread writes the frames to the socket itself, and an interrupt that reaches it there closes
  * the connection's socket channel ({@code AbstractInterruptibleChannel}): every other call on the
  * connection fails with UNAVAILABLE. A client that cancels an export while the server is writing it
  * would see that often. So the connection's socket writer ({@link #socketWriter}, put in place by
  * {@link Http2Connections}) holds back an interrupt that comes during a socket write, or is
  * pending when one starts, until that write has ended.
  */
-public final class InterruptibleWrites {
+final class InterruptibleWrites {
 
     private static final ThreadLocal<InterruptibleWrites> WRITING = new ThreadLocal<>();
 
@@ -25,7 +25,7 @@ public final class InterruptibleWrites {
     private boolean interruptHeld;
 
     /** Runs a write of the call's on this thread; {@link #interrupt()} may stop it until it returns. */
-    public void run(Runnable write) {
+    void run(Runnable write) {
         synchronized (this) {
             writer = Thread.currentThread();
         }
@@ -43,7 +43,7 @@ public final class InterruptibleWrites {
     }
 
     /** Interrupts the write under way, if any: at once, or once its socket write has ended. */
-    public synchronized void interrupt() {
+    synchronized void interrupt() {
         if (writer == null) {
             return;
         }
