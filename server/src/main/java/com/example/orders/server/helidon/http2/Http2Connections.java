@@ -31,7 +31,7 @@ import io.helidon.webserver.spi.ServerConnectionSelectorProvider;
  * <p>The client's frames pass {@link ClientFrames}: {@link ClosedStreamResets} drops a RST_STREAM for a
  * closed stream, {@link PseudoHeaderNames} indexes pseudo-header names. The server's pass, in this order,
  * {@link EmptyWindowUpdates}, {@link ClosedStreamResets} (which notes the streams the server ends),
- * {@link UnaryResponseWrites} (which holds a unary response's frames until its last) and
+ * {@link HeldFrames} (which holds a unary response's frames until its last: {@link UnaryResponseWrites}) and
  * {@link InterruptibleWrites} (which keeps a call's interrupt out of the socket write).
  */
 @Weight(Weighted.DEFAULT_WEIGHT + 1)
@@ -84,7 +84,7 @@ public final class Http2Connections implements ServerConnectionSelectorProvider<
 
     /** What the server writes, on its way to the socket. */
     static DataWriter serverFrames(DataWriter socket, ClosedStreamResets streams) {
-        return new EmptyWindowUpdates(streams.serverFrames(UnaryResponseWrites.socketWriter(InterruptibleWrites.socketWriter(socket))));
+        return new EmptyWindowUpdates(streams.serverFrames(new HeldFrames(InterruptibleWrites.socketWriter(socket))));
     }
 
     /** The connection's context, with the reader and writer above. */

@@ -15,6 +15,12 @@ import io.helidon.common.buffers.DataWriter;
  * would see that often. So the connection's socket writer ({@link #socketWriter}, put in place by
  * {@link Http2Connections}) holds back an interrupt that comes during a socket write, or is
  * pending when one starts, until that write has ended.
+ *
+ * <p>Helidon calls the socket writer on the call's own thread with nothing but bytes, so the thread is
+ * the only link from the call to it: {@link #run} marks the thread with the call's writes. Not the same
+ * mark as {@link UnaryResponse}'s, though both say which call a thread writes for: they mark different
+ * writes (every call's messages; a unary call's headers, message and trailers) for fixes of two
+ * defects, and each goes when Helidon fixes its own.
  */
 final class InterruptibleWrites {
 
