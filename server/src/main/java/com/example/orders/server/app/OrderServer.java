@@ -125,6 +125,7 @@ public final class OrderServer implements AutoCloseable {
                     GrpcConfig.create(config.get("server.protocols.grpc")).maxReadBufferSize(), meters);
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
+                    .addConnectionSelector(GrpcPipeline.connections(config.get("server.protocols")))
                     .addRouting(grpc)
                     .addFeature(ObserveFeature.builder()
                             .addObserver(healthObserver.build())
