@@ -50,8 +50,13 @@ public final class GrpcSubProtocol implements Http2SubProtocolProvider<GrpcConfi
      * {@code grpc}) as Helidon configures it.
      */
     public static Http2SubProtocolSelector selector(Config protocols) {
+        return fixed(config(protocols));
+    }
+
+    /** The {@code grpc} configuration as Helidon's ServiceLoader path makes it from the listener's protocols. */
+    static GrpcConfig config(Config protocols) {
         GrpcProtocolConfigProvider grpc = new GrpcProtocolConfigProvider();
-        return fixed(grpc.create(protocols.get(grpc.configKey()), grpc.configKey()));
+        return grpc.create(protocols.get(grpc.configKey()), grpc.configKey());
     }
 
     private static Http2SubProtocolSelector fixed(GrpcConfig config) {

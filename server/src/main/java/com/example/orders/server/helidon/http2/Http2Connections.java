@@ -14,6 +14,7 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
+import io.helidon.webserver.http2.Http2Config;
 import io.helidon.webserver.http2.Http2ConnectionSelector;
 import io.helidon.webserver.http2.Http2ProtocolConfigProvider;
 import io.helidon.webserver.http2.spi.Http2SubProtocolSelector;
@@ -44,13 +45,17 @@ public final class Http2Connections {
      * {@code server.protocols}: its {@code http_2}) as Helidon configures them, with these sub-protocols.
      */
     public static ServerConnectionSelector selector(Config protocols, Http2SubProtocolSelector... subProtocols) {
-        Http2ProtocolConfigProvider http2 = new Http2ProtocolConfigProvider();
-        Http2ConnectionSelector.Builder helidon = Http2ConnectionSelector.builder()
-                .http2Config(http2.create(protocols.get(http2.configKey()), http2.configKey()));
+        Http2ConnectionSelector.Builder helidon = Http2ConnectionSelector.builder().http2Config(config(protocols));
         for (Http2SubProtocolSelector subProtocol : subProtocols) {
             helidon.addSubProtocolSelector(subProtocol);
         }
         return new Fixed(helidon.build());
+    }
+
+    /** The {@code http_2} configuration as Helidon's ServiceLoader path makes it from the listener's protocols. */
+    static Http2Config config(Config protocols) {
+        Http2ProtocolConfigProvider http2 = new Http2ProtocolConfigProvider();
+        return http2.create(protocols.get(http2.configKey()), http2.configKey());
     }
 
     /** Helidon's selector, whose connections get the client's frames and write the server's through the fixes. */
