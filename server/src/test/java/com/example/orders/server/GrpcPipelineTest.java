@@ -50,8 +50,8 @@ class GrpcPipelineTest {
                                                    Services.get(MeterRegistry.class), CallTracing.OFF).build();
 
         assertEquals(List.of("ContextSettingServerInterceptor", // Helidon's own
-                             "UnaryResponseWrites", "GrpcCallFixes", "CallObservation",
-                             "OversizedRequests", "ServerCallContext"),
+                             "UnaryResponseWrites", "InterruptWritesOnCancel", "NoWritesAfterReset", "EarlyAnswers",
+                             "GrpcMessageEncoding", "CallObservation", "OversizedRequests", "ServerCallContext"),
                      routing.interceptors().stream().map(interceptor -> interceptor.getClass().getSimpleName()).toList());
     }
 

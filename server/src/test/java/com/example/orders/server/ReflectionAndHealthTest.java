@@ -4,6 +4,11 @@ import static com.example.orders.server.GrpcAssertions.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +100,33 @@ class ReflectionAndHealthTest {
         assertEquals(0, OrderServiceGrpc.newBlockingStub(service.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getOrders(com.example.orders.v1.GetOrdersRequest.newBuilder().addIds(1).build()).getOrdersCount(),
                 "the connection goes on");
+    }
+
+    /**
+     * Also on a connection upgraded from HTTP/1.1 to h2c, which no gRPC client makes but an HTTP client
+     * may (Java's, here, or curl --http2): Helidon gives it only the sub-protocols its ServiceLoader
+     * finds, so GrpcSubProtocol is registered there too (META-INF/services). The upgrade comes with a
+     * request without a body, Helidon upgrades no other; the gRPC call comes after, on the connection.
+     */
+    @Test
+    void anUnknownMethodIsUnimplementedOnAConnectionUpgradedFromHttp1() throws Exception {
+        URI server = URI.create("http://127.0.0.1:" + service.server().port());
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+            HttpResponse<Void> upgrade = http.send(HttpRequest.newBuilder(server.resolve("/observe/health")).build(),
+                                                   HttpResponse.BodyHandlers.discarding());
+            assertEquals(HttpClient.Version.HTTP_2, upgrade.version(), "upgraded");
+
+            HttpResponse<Void> call = http.send(HttpRequest.newBuilder(server.resolve("/orders.v1.OrderService/Nope"))
+                                                        .header("content-type", "application/grpc")
+                                                        .header("te", "trailers")
+                                                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[5]))
+                                                        .timeout(Duration.ofSeconds(10))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding());
+            assertEquals(HttpClient.Version.HTTP_2, call.version());
+            assertEquals(200, call.statusCode(), "HTTP status");
+            assertEquals("12", call.headers().firstValue("grpc-status").orElse("none"), "grpc-status: UNIMPLEMENTED");
+        }
     }
 
     private static Object call(String method) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that cancel calls while the server is answering them, on a connection that carries other
- * calls all along. Without {@code Http2ConnectionFixes} the connection ends, failing every call on it:
+ * calls all along. Without {@code ClosedStreamResets} or {@code InterruptibleWrites} the connection ends, failing every call on it:
  * the client's RST_STREAM for a stream Helidon 4.5.0 has already closed and forgotten (a repeated one
  * after the server's DATA reached a cancelled export, or one sent as the server's answer arrived) is a
  * protocol error to Helidon (GOAWAY PROTOCOL_ERROR); or the interrupt that stops a cancelled export's

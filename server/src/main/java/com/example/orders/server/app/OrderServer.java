@@ -129,6 +129,7 @@ public final class OrderServer implements AutoCloseable {
             started.add(CallGateMetrics.register(gate, settings.limits().maxConcurrentCalls(), meters));
             WebServer webServer = WebServer.builder()
                     .config(config.get("server"))
+                    .addConnectionSelector(GrpcPipeline.connections(config.get("server.protocols")))
                     .addRouting(GrpcPipeline.routing(orderService, grpcHealth, gate, settings.service().authToken(),
                                                      settings.service().maxRequestBytes(), meters, tracing.calls()))
                     .addFeature(ObserveFeature.builder()

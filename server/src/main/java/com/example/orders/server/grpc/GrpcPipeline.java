@@ -3,12 +3,17 @@ package com.example.orders.server.grpc;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.example.orders.server.grpc.workarounds.GrpcCallFixes;
-import com.example.orders.server.grpc.workarounds.OversizedRequests;
-import com.example.orders.server.grpc.workarounds.ReflectionServer;
-import com.example.orders.server.grpc.workarounds.RequestDecoding;
-import com.example.orders.server.grpc.workarounds.ServerCallContext;
-import com.example.orders.server.grpc.workarounds.UnaryResponseWrites;
+import com.example.orders.server.helidon.grpc.EarlyAnswers;
+import com.example.orders.server.helidon.grpc.GrpcMessageEncoding;
+import com.example.orders.server.helidon.grpc.GrpcSubProtocol;
+import com.example.orders.server.helidon.grpc.NoWritesAfterReset;
+import com.example.orders.server.helidon.grpc.OversizedRequests;
+import com.example.orders.server.helidon.grpc.ReflectionServer;
+import com.example.orders.server.helidon.grpc.RequestDecoding;
+import com.example.orders.server.helidon.grpc.ServerCallContext;
+import com.example.orders.server.helidon.http2.Http2Connections;
+import com.example.orders.server.helidon.http2.InterruptWritesOnCancel;
+import com.example.orders.server.helidon.http2.UnaryResponseWrites;
 
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
@@ -17,8 +22,10 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.helidon.config.Config;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.webserver.grpc.GrpcRouting;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 
 /**
  * The gRPC side of the server: the services it binds and the interceptors a call passes through,
@@ -28,6 +35,15 @@ import io.helidon.webserver.grpc.GrpcRouting;
 public final class GrpcPipeline {
 
     private GrpcPipeline() {
+    }
+
+    /**
+     * The HTTP/2 connections calls come on, configured from {@code server.protocols}: Helidon's, with
+     * the fixes of the connection (helidon.http2) and of how a call starts (GrpcSubProtocol). For the
+     * listener's {@code connectionSelectors}, which it tries before those its ServiceLoader finds.
+     */
+    public static ServerConnectionSelector connections(Config protocols) {
+        return Http2Connections.selector(protocols, GrpcSubProtocol.selector(protocols));
     }
 
     public static GrpcRouting.Builder routing(BindableService orderService,
@@ -47,7 +63,10 @@ public final class GrpcPipeline {
         return GrpcRouting.builder()
                 .intercept(                                     // every call, to every service:
                         new UnaryResponseWrites(),              // first: sends what a unary call held after all it did
-                        new GrpcCallFixes(),                    // then, to see what goes to the wire
+                        new InterruptWritesOnCancel(),          // then Helidon's call fixes, to see what goes to the wire;
+                        new NoWritesAfterReset(),               //   after the interrupt: a write it drops never waits
+                        new EarlyAnswers(),                     //   after the reset check: a held answer is checked when let go
+                        new GrpcMessageEncoding(),
                         new CallObservation(meters, tracing),   // the access log, the metrics and the trace
                         new OversizedRequests(maxRequestBytes), // after the log and the metrics, which see its status
                         new ServerCallContext())                // the client's deadline and cancel, for the handler

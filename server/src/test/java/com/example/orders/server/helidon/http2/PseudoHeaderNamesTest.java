@@ -1,5 +1,9 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.http2;
 
+import static com.example.orders.server.helidon.http2.FrameHeader.END_HEADERS;
+import static com.example.orders.server.helidon.http2.FrameHeader.END_STREAM;
+import static com.example.orders.server.helidon.http2.FrameHeader.PADDED;
+import static com.example.orders.server.helidon.http2.FrameHeader.PRIORITY;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,11 +34,6 @@ class PseudoHeaderNamesTest {
 
     private static final String PATH = "/orders.v1.OrderService/GetOrder";
     private static final String AUTHORITY = "127.0.0.1:8080";
-    private static final int HEADERS = 0x1;
-    private static final int END_STREAM = 0x1;
-    private static final int END_HEADERS = 0x4;
-    private static final int PADDED = 0x8;
-    private static final int PRIORITY = 0x20;
     /** ":path" in HPACK's Huffman code (RFC 7541, Appendix B), as a client may send the name. */
     private static final byte[] HUFFMAN_PATH = {(byte) 0xB9, 0x58, (byte) 0xD3, 0x3F};
 
@@ -114,16 +113,16 @@ class PseudoHeaderNamesTest {
     }
 
     private static Http2Headers readByHelidon(Http2Headers.DynamicTable table, byte[] frame) {
-        Http2FrameHeader header = Http2FrameHeader.create(BufferData.create(Arrays.copyOf(frame, 9)));
-        BufferData payload = BufferData.create(Arrays.copyOfRange(frame, 9, frame.length));
+        Http2FrameHeader header = Http2FrameHeader.create(BufferData.create(Arrays.copyOf(frame, FrameHeader.LENGTH)));
+        BufferData payload = BufferData.create(Arrays.copyOfRange(frame, FrameHeader.LENGTH, frame.length));
         // The stream is only told of a priority, which these frames have none of.
         return Http2Headers.create(null, table, Http2HuffmanDecoder.create(), new Http2FrameData(header, payload));
     }
 
     private static byte[] frame(int flags, byte[] payload) {
-        byte[] header = {(byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-                         HEADERS, (byte) flags, 0, 0, 0, 1};
-        return concat(header, payload);
+        byte[] frame = concat(new byte[FrameHeader.LENGTH], payload);
+        new FrameHeader(payload.length, FrameHeader.HEADERS, flags, 1).write(frame);
+        return frame;
     }
 
     private static byte[] literal(int kind, String name, String value) {

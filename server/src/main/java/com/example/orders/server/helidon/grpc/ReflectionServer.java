@@ -1,4 +1,4 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.grpc;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;

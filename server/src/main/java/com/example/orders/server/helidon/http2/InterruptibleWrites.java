@@ -1,4 +1,4 @@
-package com.example.orders.server.grpc.workarounds;
+package com.example.orders.server.helidon.http2;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
@@ -8,13 +8,19 @@ import io.helidon.common.buffers.DataWriter;
  * flow-control window, but never inside a socket write.
  *
  * <p>Helidon 4.5.0 does not wake a write waiting for the window when the client resets the stream
- * (see {@link GrpcCallFixes}); only an interrupt ends that wait before flow-control-timeout. But the
- * same thread writes the frames to the socket itself, and an interrupt that reaches it there closes
+ * (see {@link InterruptWritesOnCancel}); only an interrupt ends that wait before flow-control-timeout. But
+ * the same thread writes the frames to the socket itself, and an interrupt that reaches it there closes
  * the connection's socket channel ({@code AbstractInterruptibleChannel}): every other call on the
  * connection fails with UNAVAILABLE. A client that cancels an export while the server is writing it
  * would see that often. So the connection's socket writer ({@link #socketWriter}, put in place by
- * {@link Http2ConnectionFixes}) holds back an interrupt that comes during a socket write, or is
+ * {@link Http2Connections}) holds back an interrupt that comes during a socket write, or is
  * pending when one starts, until that write has ended.
+ *
+ * <p>Helidon calls the socket writer on the call's own thread with nothing but bytes, so the thread is
+ * the only link from the call to it: {@link #run} marks the thread with the call's writes. Not the same
+ * mark as {@link UnaryResponse}'s, though both say which call a thread writes for: they mark different
+ * writes (every call's messages; a unary call's headers, message and trailers) for fixes of two
+ * defects, and each goes when Helidon fixes its own.
  */
 final class InterruptibleWrites {
 
