@@ -6,7 +6,6 @@ import java.util.List;
 import com.example.orders.server.helidon.grpc.EarlyAnswers;
 import com.example.orders.server.helidon.grpc.GrpcMessageEncoding;
 import com.example.orders.server.helidon.grpc.GrpcSubProtocol;
-import com.example.orders.server.helidon.grpc.NoWritesAfterReset;
 import com.example.orders.server.helidon.grpc.OversizedRequests;
 import com.example.orders.server.helidon.grpc.ReflectionServer;
 import com.example.orders.server.helidon.grpc.RequestDecoding;
@@ -28,9 +27,52 @@ import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
 /**
- * The gRPC side of the server: the services it binds and the interceptors a call passes through,
- * listed in the order the call meets them. Helidon's own context interceptor comes before them all;
- * the workarounds are described in docs/helidon-workarounds.md.
+ * The path of a call, written down once, in the order a call meets it; each layer is named here with
+ * why it is there. A GetOrder, for instance:
+ *
+ * <ol>
+ * <li><b>The HTTP/2 connection</b> ({@link #connections}, given to the listener in code):
+ *   <ul>
+ *   <li>helidon.http2.Http2Connections: Helidon's own connection, with the reader and writer below.</li>
+ *   <li>helidon.http2.ClientFrames, the connection's reader: the client's frames, whole, to
+ *       PseudoHeaderNames (pseudo-headers spelled out by name get their index: gRPC's C core) and
+ *       ClosedStreamResets (a RST_STREAM for a closed stream is dropped, not a protocol error).</li>
+ *   <li>helidon.grpc.GrpcSubProtocol: Helidon's gRPC sub-protocol, with UnknownMethods (UNIMPLEMENTED,
+ *       not HTTP 404) and ResponseCompression (a response compressed only when its request was).
+ *       Also a META-INF/services provider, for connections upgraded from HTTP/1.1 only.</li>
+ *   <li>helidon.grpc.RequestDecoding, the request's marshaller: a request that does not parse goes on
+ *       as such, to be answered INVALID_ARGUMENT below instead of left to its deadline.</li>
+ *   </ul></li>
+ * <li><b>Every call, to every service</b> ({@link #routing}, after Helidon's context interceptor):
+ *   <ul>
+ *   <li>helidon.http2.UnaryResponseWrites: a unary response's frames leave in one socket write.</li>
+ *   <li>helidon.http2.InterruptWritesOnCancel: a write waiting for the window of a reset stream ends.</li>
+ *   <li>helidon.grpc.EarlyAnswers: an answer given before the request has come waits for it.</li>
+ *   <li>helidon.grpc.GrpcMessageEncoding: grpc-message percent-encoded.</li>
+ *   <li>CallObservation: the access log line, the call's metrics and its trace span.</li>
+ *   <li>helidon.grpc.OversizedRequests: RESOURCE_EXHAUSTED for a request over the limit (after the
+ *       log and the metrics, which see its status).</li>
+ *   <li>helidon.grpc.ServerCallContext: the io.grpc.Context with the client's deadline and cancel.</li>
+ *   </ul></li>
+ * <li><b>The OrderService's calls</b> (orderServiceOnly; health and reflection stay open to
+ *     probes and tools, and answer while the service is saturated):
+ *   <ul>
+ *   <li>BearerTokenAuth, when a token is set: UNAUTHENTICATED before the call takes anything.</li>
+ *   <li>DatabaseScope: the call as the data layer sees it (deadline, cancel, orders-min-lsn).</li>
+ *   <li>CallGate: at most max-concurrent-calls at once; UNAVAILABLE while draining.</li>
+ *   <li>ErrorMappingInterceptor: what the handler throws becomes a status (ErrorStatus).</li>
+ *   <li>RequestDecoding's last step: INVALID_ARGUMENT for a request that did not parse.</li>
+ *   </ul></li>
+ * <li><b>The handler</b>, OrderGrpcService: checks the request (RequestChecks) and calls one store
+ *     (db.OrderStore), which reads through db.Reads on the primary or the standby, runs a statement of
+ *     db.Sql through DbClient (counted and timed by db.StatementObservation) on a connection of
+ *     db.ConnectionPool, which cancels it when the call is cancelled.</li>
+ * <li><b>The answer</b>, on the connection's writer: helidon.http2.EmptyWindowUpdates (no
+ *     WINDOW_UPDATE of 0), ClosedStreamResets (which streams the server ended), HeldFrames (the unary
+ *     response's frames held for one write), InterruptibleWrites (no interrupt in a socket write).</li>
+ * </ol>
+ *
+ * <p>docs/helidon-workarounds.md gives each helidon.* layer's defect, test and upstream issue.
  */
 public final class GrpcPipeline {
 
@@ -63,9 +105,8 @@ public final class GrpcPipeline {
         return GrpcRouting.builder()
                 .intercept(                                     // every call, to every service:
                         new UnaryResponseWrites(),              // first: sends what a unary call held after all it did
-                        new InterruptWritesOnCancel(),          // then Helidon's call fixes, to see what goes to the wire;
-                        new NoWritesAfterReset(),               //   after the interrupt: a write it drops never waits
-                        new EarlyAnswers(),                     //   after the reset check: a held answer is checked when let go
+                        new InterruptWritesOnCancel(),          // then Helidon's call fixes, to see what goes to the wire
+                        new EarlyAnswers(),
                         new GrpcMessageEncoding(),
                         new CallObservation(meters, tracing),   // the access log, the metrics and the trace
                         new OversizedRequests(maxRequestBytes), // after the log and the metrics, which see its status
@@ -76,10 +117,7 @@ public final class GrpcPipeline {
                 .service(ServerInterceptors.intercept(reflectionV1Alpha, reflectionServer));
     }
 
-    /**
-     * Then, for the OrderService only: health and reflection stay open to probes and tools, and answer
-     * while the OrderService is saturated.
-     */
+    /** Then, for the OrderService only (see above). */
     private static List<ServerInterceptor> orderServiceOnly(CallGate gate, String authToken) {
         List<ServerInterceptor> interceptors = new ArrayList<>();
         if (!authToken.isEmpty()) {

@@ -9,11 +9,12 @@ import io.grpc.ServerInterceptor;
 
 /**
  * Ends a call's message write that waits for the client's flow-control window when the client resets
- * the stream. Helidon 4.5.0 does not wake that wait ({@code Http2ConnectionWriter.splitAndWrite}): it
- * waits for a window update that never comes, up to flow-control-timeout, with the call's work (an
- * export's transaction) held open. Only an interrupt of the writing thread ends it sooner;
- * {@link InterruptibleWrites} keeps the interrupt out of the socket write, where it would close the
- * connection.
+ * the stream, and makes none after. Helidon 4.5.0 does not wake that wait
+ * ({@code Http2ConnectionWriter.splitAndWrite}): it waits for a window update that never comes, up to
+ * flow-control-timeout, with the call's work (an export's transaction) held open. Only an interrupt of
+ * the writing thread ends it sooner; {@link InterruptibleWrites} keeps the interrupt out of the socket
+ * write, where it would close the connection. A write that would start after the reset, in the moment
+ * before the call's context is cancelled (an export's next order), is not made at all.
  */
 public final class InterruptWritesOnCancel implements ServerInterceptor {
 

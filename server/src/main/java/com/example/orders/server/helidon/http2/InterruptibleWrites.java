@@ -5,7 +5,7 @@ import io.helidon.common.buffers.DataWriter;
 
 /**
  * The writes of one call's messages, which {@link #interrupt()} stops while they wait for the client's
- * flow-control window, but never inside a socket write.
+ * flow-control window, but never inside a socket write; once interrupted, the call writes no more.
  *
  * <p>Helidon 4.5.0 does not wake a write waiting for the window when the client resets the stream
  * (see {@link InterruptWritesOnCancel}); only an interrupt ends that wait before flow-control-timeout. But
@@ -29,10 +29,18 @@ final class InterruptibleWrites {
     private Thread writer;
     private boolean inSocket;
     private boolean interruptHeld;
+    /** The call was cancelled: a write that starts now would wait for a window that never comes. */
+    private boolean stopped;
 
-    /** Runs a write of the call's on this thread; {@link #interrupt()} may stop it until it returns. */
+    /**
+     * Runs a write of the call's on this thread; {@link #interrupt()} may stop it until it returns.
+     * After {@link #interrupt()}, does nothing.
+     */
     void run(Runnable write) {
         synchronized (this) {
+            if (stopped) {
+                return;
+            }
             writer = Thread.currentThread();
         }
         WRITING.set(this);
@@ -48,8 +56,12 @@ final class InterruptibleWrites {
         }
     }
 
-    /** Interrupts the write under way, if any: at once, or once its socket write has ended. */
+    /**
+     * Interrupts the write under way, if any: at once, or once its socket write has ended; the writes
+     * that would start later are not made.
+     */
     synchronized void interrupt() {
+        stopped = true;
         if (writer == null) {
             return;
         }
