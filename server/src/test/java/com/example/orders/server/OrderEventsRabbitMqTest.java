@@ -133,7 +133,7 @@ class OrderEventsRabbitMqTest {
             awaitHeldRelaySessions(1);
 
             assertEquals(1, service.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    + "WHERE wait_event = 'PgSleep' AND application_name = 'order-service'"));
+                    + "WHERE wait_event = 'PgSleep' AND application_name = '" + service.applicationName() + "'"));
             releaseMarks();
 
             awaitAllMarkedPublished();

@@ -63,6 +63,8 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
         execute("CREATE SCHEMA " + schema);
         TestDatabase database = TestDatabase.get();
         Map<String, String> settings = new HashMap<>(config);
+        // Its sessions told apart from those of other test runs on the same database.
+        settings.putIfAbsent("db.pool.dataSource.ApplicationName", applicationName());
         settings.put("db.url", schemaUrl());
         settings.put("db.user", database.user());
         settings.put("db.password", database.password());
@@ -167,9 +169,15 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /** The application name this class's server gives its sessions: order-service and its schema. */
+    public String applicationName() {
+        return "order-service " + schema;
+    }
+
     /**
-     * Waits up to 5 s until exactly {@code expected} sessions of the service (application name
-     * order-service) are in the state {@code condition} (SQL on pg_stat_activity) and fails if not.
+     * Waits up to 5 s until exactly {@code expected} sessions of this class's server (its
+     * {@link #applicationName()}) are in the state {@code condition} (SQL on pg_stat_activity) and
+     * fails if not.
      */
     public void awaitServiceSessions(String condition, long expected) throws SQLException, InterruptedException {
         awaitServiceSessions(condition, expected, Duration.ofSeconds(5));
@@ -178,7 +186,7 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
     /** The same, within {@code timeout}. */
     public void awaitServiceSessions(String condition, long expected, Duration timeout)
             throws SQLException, InterruptedException {
-        awaitSessions("order-service", condition, expected, timeout);
+        awaitSessions(applicationName(), condition, expected, timeout);
     }
 
     /** The same for the sessions of another application name, e.g. a server process of a test's own. */
