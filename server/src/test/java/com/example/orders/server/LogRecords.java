@@ -13,7 +13,7 @@ import java.util.logging.SimpleFormatter;
  * Every record logged in this JVM from its opening to its closing, at the levels the logging
  * configuration lets through (WARNING and up in tests), and at INFO for the loggers named.
  */
-final class LogRecords extends Handler implements AutoCloseable {
+public final class LogRecords extends Handler implements AutoCloseable {
 
     private static final SimpleFormatter FORMATTER = new SimpleFormatter();
 
@@ -22,7 +22,7 @@ final class LogRecords extends Handler implements AutoCloseable {
     private final List<Level> openedLevels;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    LogRecords(String... infoLoggers) {
+    public LogRecords(String... infoLoggers) {
         opened = Arrays.stream(infoLoggers).map(Logger::getLogger).toList();
         openedLevels = opened.stream().map(Logger::getLevel).toList();
         opened.forEach(logger -> logger.setLevel(Level.INFO));
@@ -36,17 +36,22 @@ final class LogRecords extends Handler implements AutoCloseable {
         }
     }
 
-    List<LogRecord> all() {
+    public List<LogRecord> all() {
         return List.copyOf(records);
     }
 
+    /** The records of one logger. */
+    public List<LogRecord> of(String logger) {
+        return records.stream().filter(record -> logger.equals(record.getLoggerName())).toList();
+    }
+
     /** The records with a stack trace. */
-    List<LogRecord> withThrown() {
+    public List<LogRecord> withThrown() {
         return records.stream().filter(record -> record.getThrown() != null).toList();
     }
 
     /** The formatted messages of one logger's records. */
-    List<String> messages(String logger) {
+    public List<String> messages(String logger) {
         return records.stream()
                 .filter(record -> logger.equals(record.getLoggerName()))
                 .map(record -> FORMATTER.formatMessage(record))

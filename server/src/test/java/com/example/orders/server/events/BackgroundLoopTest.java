@@ -10,15 +10,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.stream.IntStream;
+
+import com.example.orders.server.LogRecords;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,30 +31,12 @@ class BackgroundLoopTest {
     private static final Duration PAUSE = Duration.ofMillis(30);
 
     private final EventNotifications.Signal wakeUp = new EventNotifications.Signal();
-    private final Logger logger = Logger.getLogger(BackgroundLoop.class.getName());
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler recorder = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private Level configuredLevel;
+    private LogRecords log;
     private BackgroundLoop loop;
 
     @BeforeEach
     void recordTheLog() {
-        configuredLevel = logger.getLevel();
-        logger.setLevel(Level.INFO);
-        logger.addHandler(recorder);
+        log = new LogRecords(BackgroundLoop.class.getName());
     }
 
     @AfterEach
@@ -65,8 +44,7 @@ class BackgroundLoopTest {
         if (loop != null) {
             loop.close();
         }
-        logger.removeHandler(recorder);
-        logger.setLevel(configuredLevel);
+        log.close();
     }
 
     @Test
@@ -128,7 +106,7 @@ class BackgroundLoopTest {
                              "INFO Testing again",
                              "WARNING Cannot test now: SQLException: Connection refused",
                              "INFO Testing again"),
-                     logged.stream().map(record -> record.getLevel() + " " + new SimpleFormatter().formatMessage(record))
+                     log.of(BackgroundLoop.class.getName()).stream().map(record -> record.getLevel() + " " + new SimpleFormatter().formatMessage(record))
                              .toList());
         List<Duration> gaps = rounds.gaps();
         for (int afterFailure : new int[] {0, 1, 2, 4, 5}) {

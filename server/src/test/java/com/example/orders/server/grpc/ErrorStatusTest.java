@@ -13,19 +13,18 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import com.example.orders.server.LogRecords;
 
 import com.example.orders.server.error.AlreadyExistsException;
 import com.example.orders.server.error.FailedPreconditionException;
@@ -55,36 +54,17 @@ class ErrorStatusTest {
 
     private static final Pattern INTERNAL = Pattern.compile("internal error, reference ([0-9a-f]{8})");
 
-    private final Logger logger = Logger.getLogger(ErrorStatus.class.getName());
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler recorder = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
+    private LogRecords log;
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    private Level configuredLevel;
 
     @BeforeEach
     void recordTheLog() {
-        configuredLevel = logger.getLevel();
-        logger.setLevel(Level.INFO);
-        logger.addHandler(recorder);
+        log = new LogRecords(ErrorStatus.class.getName());
     }
 
     @AfterEach
     void stopRecording() {
-        logger.removeHandler(recorder);
-        logger.setLevel(configuredLevel);
+        log.close();
     }
 
     static Stream<Arguments> domainErrors() {
@@ -108,7 +88,7 @@ class ErrorStatusTest {
         assertEquals(code, status.getCode());
         assertEquals(failure.getMessage(), status.getDescription());
         assertEquals(code, ErrorStatus.code(failure));
-        assertEquals(List.of(), logged, "the client's mistake, not the operator's");
+        assertEquals(List.of(), log.of(ErrorStatus.class.getName()), "the client's mistake, not the operator's");
     }
 
     @ParameterizedTest
@@ -248,6 +228,7 @@ class ErrorStatusTest {
     }
 
     private LogRecord onlyRecord() {
+        List<LogRecord> logged = log.of(ErrorStatus.class.getName());
         assertEquals(1, logged.size(), logged.toString());
         return logged.getFirst();
     }
