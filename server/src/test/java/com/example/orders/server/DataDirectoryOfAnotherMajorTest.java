@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,12 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import com.example.orders.server.app.Main;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,27 +43,19 @@ class DataDirectoryOfAnotherMajorTest {
         Files.createFile(dataDir.resolve("epg-lock"));
         Map<String, String> before = snapshot(dataDir);
 
-        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                                            "-Ddb.url=", "-Ddb.embedded-data-dir=" + dataDir, "-Dserver.port=0",
-                                            "-cp", System.getProperty("java.class.path"), Main.class.getName())
-                .redirectErrorStream(true)
-                .start();
-        try {
-            assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop");
-            String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            List<String> lines = output.lines().toList();
-            assertEquals(1, lines.size(), output);
-            String line = lines.getFirst();
-            assertTrue(line.contains(dataDir.toAbsolutePath().toString())
-                       && line.contains("made by PostgreSQL 14")
-                       && line.contains("runs PostgreSQL " + embeddedMajor())
-                       && line.contains("pg_dump") && line.contains("pg_upgrade") && line.contains("move it aside"),
-                       output);
-            assertEquals(1, server.exitValue(), output);
-            assertEquals(before, snapshot(dataDir));
-        } finally {
-            server.destroyForcibly();
-        }
+        Command.Result server = ServerProcess.runToExit(System.getProperty("java.class.path"),
+                Map.of("db.url", "", "db.embedded-data-dir", dataDir.toString()));
+        String output = server.output() + server.errors();
+        List<String> lines = output.lines().toList();
+        assertEquals(1, lines.size(), output);
+        String line = lines.getFirst();
+        assertTrue(line.contains(dataDir.toAbsolutePath().toString())
+                   && line.contains("made by PostgreSQL 14")
+                   && line.contains("runs PostgreSQL " + embeddedMajor())
+                   && line.contains("pg_dump") && line.contains("pg_upgrade") && line.contains("move it aside"),
+                   output);
+        assertEquals(1, server.exitStatus(), output);
+        assertEquals(before, snapshot(dataDir));
     }
 
     /** The major version of the PostgreSQL binaries on the class path. */

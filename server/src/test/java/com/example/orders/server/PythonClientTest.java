@@ -3,14 +3,12 @@ package com.example.orders.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,8 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PythonClientTest {
 
     private static final String TOKEN = "python-s3cret";
-    private static final TestCertificateAuthority CA = TestCertificateAuthority.create();
-    private static final Duration GENERATE_TIMEOUT = Duration.ofMinutes(1);
+    private static final TestCertificates AUTHORITY = TestCertificates.authority("PythonClientTest CA");
     private static final Duration TEST_TIMEOUT = Duration.ofMinutes(2);
     private static final Pattern TIMESTAMP =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
@@ -46,32 +43,34 @@ class PythonClientTest {
     @RegisterExtension
     static final ServiceFixture documented = new ServiceFixture();
 
-    private static final Path CLIENT = pythonClientDirectory();
+    private static final Path CLIENT = ProjectFiles.find("clients/python");
     private static String python;
 
     @BeforeAll
     static void generateStubs() throws Exception {
-        run(GENERATE_TIMEOUT, Map.of(), "bash", "generate").assertSucceeded();
+        Command.of("bash", "generate").in(CLIENT).succeeds();
         python = python();
     }
 
     @Test
     void theClientSendsItsHeadersAndKeepsTheLargestMinLsn() throws Exception {
-        run(TEST_TIMEOUT, Map.of(), python, "-m", "unittest", "-v", "test_client_headers").assertSucceeded();
+        inClient(python, "-m", "unittest", "-v", "test_client_headers").succeeds();
     }
 
     @Test
     void theClientPassesItsChecksAgainstTheService() throws Exception {
-        run(TEST_TIMEOUT, Map.of("ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port()),
-            python, "-m", "unittest", "-v", "test_orders_client").assertSucceeded();
+        inClient(python, "-m", "unittest", "-v", "test_orders_client")
+                .with(Map.of("ORDER_SERVICE_TARGET", "127.0.0.1:" + service.server().port()))
+                .succeeds();
     }
 
     @Test
     void theClientTalksTlsWithTheTokenToASecuredService() throws Exception {
-        run(TEST_TIMEOUT, Map.of("ORDER_SERVICE_TARGET", "localhost:" + secured.server().port(),
-                                 "ORDER_SERVICE_CA_FILE", CA.caCertificate().toString(),
-                                 "ORDER_SERVICE_TOKEN", TOKEN),
-            python, "-m", "unittest", "-v", "test_tls_and_token").assertSucceeded();
+        inClient(python, "-m", "unittest", "-v", "test_tls_and_token")
+                .with(Map.of("ORDER_SERVICE_TARGET", "localhost:" + secured.server().port(),
+                             "ORDER_SERVICE_CA_FILE", AUTHORITY.caFile().toString(),
+                             "ORDER_SERVICE_TOKEN", TOKEN))
+                .succeeds();
     }
 
     /**
@@ -80,7 +79,7 @@ class PythonClientTest {
      */
     @Test
     void theDocumentedExamplePrintsWhatTheDocsShow() throws Exception {
-        String docs = Files.readString(CLIENT.resolve("../../docs/api.md"));
+        String docs = Files.readString(ProjectFiles.find("docs/api.md"));
         Matcher section = Pattern.compile("(?s)\n## Python client\n(.*?)(\n## |$)").matcher(docs);
         if (!section.find()) {
             fail("docs/api.md has no section '## Python client'");
@@ -90,15 +89,14 @@ class PythonClientTest {
             fail("docs/api.md's Python client section has no python block followed by a text block of its output");
         }
         String code = example.group(1).replace("localhost:8080", "127.0.0.1:" + documented.server().port());
-        Result result = run(TEST_TIMEOUT, Map.of(), python, "-c", code);
-        result.assertSucceeded();
-        assertEquals(mask(example.group(2)), mask(result.output()), "what docs/api.md's Python example prints (times masked)");
+        String output = inClient(python, "-c", code).succeeds();
+        assertEquals(mask(example.group(2)), mask(output), "what docs/api.md's Python example prints (times masked)");
     }
 
     /** Debian's python3 first: another one on the PATH (pyenv's) may lack Debian's grpc and protobuf. */
     private static String python() throws Exception {
         for (String candidate : List.of("/usr/bin/python3", "python3")) {
-            if (run(GENERATE_TIMEOUT, Map.of(), candidate, "-c", "import grpc, google.protobuf").exitStatus() == 0) {
+            if (Command.of(candidate, "-c", "import grpc, google.protobuf").run().exitStatus() == 0) {
                 return candidate;
             }
         }
@@ -107,59 +105,22 @@ class PythonClientTest {
 
     /** TLS with a certificate of the test CA, and the bearer token. */
     private static Map<String, String> securedConfig() {
-        Map<String, String> config = new HashMap<>(CA.serverTls());
+        Map<String, String> config = new HashMap<>(AUTHORITY.serverKey("dns:localhost", "ip:127.0.0.1").serverConfig());
         config.put("service.auth.token", TOKEN);
         return config;
-    }
-
-    /** Surefire runs in {@code server/}, an IDE may run elsewhere in the tree: look upwards. */
-    private static Path pythonClientDirectory() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path client = dir.resolve("clients/python");
-            if (Files.isRegularFile(client.resolve("orders_client.py"))) {
-                return client;
-            }
-        }
-        return fail("clients/python not found above " + Path.of("").toAbsolutePath());
     }
 
     private static String mask(String text) {
         return TIMESTAMP.matcher(text).replaceAll("<timestamp>");
     }
 
-    private record Result(String commandLine, int exitStatus, String output) {
-        void assertSucceeded() {
-            assertEquals(0, exitStatus, () -> commandLine + " failed:\n" + output);
-        }
-    }
-
-    /** Runs {@code command} in clients/python with only the ORDER_SERVICE_ variables of {@code environment}. */
-    private static Result run(Duration timeout, Map<String, String> environment, String... command)
-            throws IOException, InterruptedException {
-        String commandLine = String.join(" ", command) + " in " + CLIENT;
-        // A file rather than a pipe: a child left running after a timeout cannot block reading it.
-        Path output = Files.createTempFile("python-client", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(CLIENT.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
-            builder.environment().keySet().removeIf(name -> name.startsWith("ORDER_SERVICE_"));
-            builder.environment().putAll(environment);
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                return new Result(commandLine, -1, "cannot run it: " + e.getMessage());
-            }
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                fail(commandLine + " did not finish within " + timeout.toSeconds() + " s:\n" + Files.readString(output));
-            }
-            return new Result(commandLine, process.exitValue(), Files.readString(output));
-        } finally {
-            Files.deleteIfExists(output);
-        }
+    /**
+     * Runs in clients/python with the ORDER_SERVICE_ variables of the build's environment emptied, which
+     * the client reads as unset: each check sees only those the test gives it.
+     */
+    private static Command inClient(String... command) {
+        Map<String, String> unset = new HashMap<>();
+        System.getenv().keySet().stream().filter(name -> name.startsWith("ORDER_SERVICE_")).forEach(name -> unset.put(name, ""));
+        return Command.of(command).in(CLIENT).with(unset).within(TEST_TIMEOUT);
     }
 }

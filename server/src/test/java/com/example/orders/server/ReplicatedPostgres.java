@@ -199,19 +199,7 @@ final class ReplicatedPostgres implements AutoCloseable {
             line.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         line.addAll(List.of(command));
-        Path output = Files.createTempFile("postgres-command", ".log");
-        try {
-            Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", line) + " did not finish within 60 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", line) + " failed:\n" + Files.readString(output, StandardCharsets.UTF_8));
-            }
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        Command.of(line).succeeds();
     }
 
     private String log(String name) {

@@ -66,6 +66,19 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Runs {@code Main} with this class path and these system properties to its end, as a server
+     * that refuses to start does: what it printed, and its exit status.
+     */
+    static Command.Result runToExit(String classPath, Map<String, String> config) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Dserver.port=0");
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-cp", classPath, Main.class.getName()));
+        return Command.of(command).run();
+    }
+
+    /**
      * A JVM option for {@link #start}: the tests' logging configuration with the access log
      * ({@code orders.access}) at INFO, which they leave at WARNING.
      */
