@@ -168,21 +168,27 @@ final class DatabaseHealth implements AutoCloseable {
         }
     }
 
+    /** A readiness check under its probe's name, which tells more than the probe's answer. */
+    private interface DetailsOfProbe extends HealthCheck {
+
+        DatabaseCheck probe();
+
+        @Override
+        default String name() {
+            return probe().name();
+        }
+
+        @Override
+        default HealthCheckType type() {
+            return HealthCheckType.READINESS;
+        }
+    }
+
     /**
      * "database" on /observe/health: the probe's answer, with what calls do while the database is
      * not served, and how long the last failover took.
      */
-    private record PrimaryCheck(DatabaseCheck probe, DatabaseCircuit circuit) implements HealthCheck {
-
-        @Override
-        public String name() {
-            return probe.name();
-        }
-
-        @Override
-        public HealthCheckType type() {
-            return HealthCheckType.READINESS;
-        }
+    private record PrimaryCheck(DatabaseCheck probe, DatabaseCircuit circuit) implements DetailsOfProbe {
 
         @Override
         public HealthCheckResponse call() {
@@ -211,17 +217,7 @@ final class DatabaseHealth implements AutoCloseable {
      * rotation: the very outage the fallback avoids. Where the reads go, and why, is in its data, with
      * how far the standby is behind the primary.
      */
-    private record StandbyCheck(DatabaseCheck probe, Standby standby) implements HealthCheck {
-
-        @Override
-        public String name() {
-            return probe.name();
-        }
-
-        @Override
-        public HealthCheckType type() {
-            return HealthCheckType.READINESS;
-        }
+    private record StandbyCheck(DatabaseCheck probe, Standby standby) implements DetailsOfProbe {
 
         @Override
         public HealthCheckResponse call() {
